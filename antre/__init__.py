@@ -1,0 +1,1 @@
+"""The `antre` command: the composition root that knows the core and every app."""

@@ -1,0 +1,148 @@
+"""Opening a database: URL resolution, engine setup for SQLite and PostgreSQL, schema at head."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event, inspect, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+from db.errors import DatabaseUnavailable
+
+MIGRATIONS = Path(__file__).with_name("migrations")
+READ_ONLY = "antre_read_only"
+
+
+def default_url() -> str:
+    """The database URL: env ANTRE_DB, else a SQLite file in the user data directory."""
+    if url := os.environ.get("ANTRE_DB"):
+        return url
+    import platformdirs
+
+    folder = Path(platformdirs.user_data_dir("antre", appauthor=False))
+    return f"sqlite:///{folder / 'antre.sqlite3'}"
+
+
+def normalize_url(url: str) -> str:
+    """Accept a bare file path as a SQLite database; name PostgreSQL's driver explicitly."""
+    if "://" not in url:
+        return f"sqlite:///{Path(url).expanduser().absolute()}"
+    if url.startswith(("postgresql://", "postgres://")):
+        return "postgresql+psycopg://" + url.split("://", 1)[1]
+    return url
+
+
+def _sqlite_setup(engine: Engine) -> None:
+    # pysqlite's own transaction handling issues BEGIN lazily and DEFERRED; a deferred
+    # transaction that reads the last number and then writes gives duplicates across
+    # processes. We turn it off and begin every write transaction with BEGIN IMMEDIATE.
+    @event.listens_for(engine, "connect")
+    def _connect(dbapi_conn: Any, _record: Any) -> None:
+        dbapi_conn.isolation_level = None
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA busy_timeout = 30000")
+        cur.execute("PRAGMA journal_mode = WAL")
+        cur.execute("PRAGMA synchronous = NORMAL")
+        cur.execute("PRAGMA foreign_keys = ON")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _begin(conn: Any) -> None:
+        if conn.get_execution_options().get(READ_ONLY):
+            conn.exec_driver_sql("BEGIN")
+        else:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def create_db_engine(url: str) -> Engine:
+    """An engine for the URL, configured for concurrent writers."""
+    url = normalize_url(url)
+    try:
+        parsed = make_url(url)
+    except ArgumentError as exc:
+        raise DatabaseUnavailable(f"not a database URL: {url!r}") from exc
+    if parsed.get_backend_name() == "sqlite":
+        path = parsed.database
+        if path and path != ":memory:":
+            folder = Path(path).expanduser().absolute().parent
+            try:
+                folder.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise DatabaseUnavailable(f"cannot create folder {folder}: {exc.strerror}") from exc
+        engine = create_engine(url, connect_args={"timeout": 30})
+        _sqlite_setup(engine)
+        return engine
+    if parsed.get_backend_name() == "postgresql":
+        return create_engine(
+            url, pool_pre_ping=True, connect_args={"connect_timeout": 5, "application_name": "antre"}
+        )
+    raise DatabaseUnavailable(f"unsupported database {parsed.get_backend_name()!r}: use sqlite or postgresql")
+
+
+def _alembic_config(connection: Any = None) -> Any:
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    cfg.attributes["connection"] = connection
+    return cfg
+
+
+def _ensure_schema(engine: Engine) -> None:
+    from alembic import command
+
+    from db.models import Base
+
+    with engine.begin() as conn:  # SQLite: BEGIN IMMEDIATE serialises concurrent first starts
+        if conn.dialect.name == "postgresql":
+            conn.execute(text("SELECT pg_advisory_xact_lock(7412)"))
+        tables = set(inspect(conn).get_table_names())
+        cfg = _alembic_config(conn)
+        if "alembic_version" not in tables:
+            if tables & set(Base.metadata.tables):
+                raise DatabaseUnavailable("the database has Antre tables but no migration stamp; refusing to touch it")
+            Base.metadata.create_all(conn)
+            command.stamp(cfg, "head")
+        else:
+            command.upgrade(cfg, "head")
+
+
+def open_database(url: str | None = None, *, migrate: bool = True) -> sessionmaker[Session]:
+    """A ready sessionmaker for the URL, creating or upgrading the schema first."""
+    engine = create_db_engine(url or default_url())
+    try:
+        if migrate:
+            _ensure_schema(engine)
+        else:
+            with engine.connect():
+                pass
+    except OperationalError as exc:
+        engine.dispose()
+        raise DatabaseUnavailable(f"cannot open database {engine.url.render_as_string()}: {_reason(exc)}") from exc
+    return sessionmaker(bind=engine, expire_on_commit=False)
+
+
+def read_only(sessions: sessionmaker[Session]) -> sessionmaker[Session]:
+    """Sessions for reading only: on SQLite they do not take the write lock."""
+    engine = sessions.kw["bind"]
+    return sessionmaker(bind=engine.execution_options(**{READ_ONLY: True}), expire_on_commit=False)
+
+
+@contextmanager
+def unit_of_work(sessions: sessionmaker[Session]) -> Iterator[Session]:
+    """One transaction for one user action: commit on success, roll back on any error."""
+    try:
+        with sessions.begin() as session:
+            yield session
+    except OperationalError as exc:
+        raise DatabaseUnavailable(f"database error: {_reason(exc)}") from exc
+
+
+def _reason(exc: OperationalError) -> str:
+    return str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)

@@ -1,0 +1,301 @@
+"""The typed ORM models: venue, agencies, services, counters, operators, tickets, events."""
+
+from __future__ import annotations
+
+import enum
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    Enum,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    text,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.types import TypeDecorator
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Stores aware datetimes as UTC; SQLite drops the offset, so it is put back on read."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given; Antre stores only aware UTC times")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+    type_annotation_map = {datetime: UTCDateTime(), dict[str, Any]: JSON, list[Any]: JSON}
+
+
+class TicketStatus(enum.StrEnum):
+    WAITING = "waiting"
+    CALLED = "called"
+    SERVING = "serving"
+    HELD = "held"
+    DONE = "done"
+    NO_SHOW = "no_show"
+    CANCELLED = "cancelled"
+    TRANSFERRED = "transferred"
+
+
+ACTIVE_STATUSES = (TicketStatus.CALLED, TicketStatus.SERVING)
+
+
+class EventKind(enum.StrEnum):
+    ISSUED = "issued"
+    CALLED = "called"
+    RECALLED = "recalled"
+    STARTED = "started"
+    FINISHED = "finished"
+    NO_SHOW = "no_show"
+    REQUEUED = "requeued"
+    TRANSFERRED = "transferred"
+    CANCELLED = "cancelled"
+    HELD = "held"
+    RESUMED = "resumed"
+    PRINT_FAILED = "print_failed"
+    COUNTER_OPENED = "counter_opened"
+    COUNTER_CLOSED = "counter_closed"
+    SIGNED_IN = "signed_in"
+    SIGNED_OUT = "signed_out"
+    SIGN_IN_FAILED = "sign_in_failed"
+    LOCKED_OUT = "locked_out"
+    CONFIG_LOADED = "config_loaded"
+
+
+class Role(enum.StrEnum):
+    OPERATOR = "operator"
+    SUPERVISOR = "supervisor"
+    ADMIN = "admin"
+
+
+def _enum(cls: type[enum.Enum], name: str) -> Enum:
+    # Stored as plain strings with a named CHECK: portable, readable in psql/sqlite3.
+    return Enum(cls, name=name, native_enum=False, create_constraint=True, length=20,
+                values_callable=lambda e: [m.value for m in e])
+
+
+class Venue(Base):
+    """The one row describing the building; settings the engine needs are columns."""
+
+    __tablename__ = "venue"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    address: Mapped[str] = mapped_column(String(400), default="")
+    timezone: Mapped[str] = mapped_column(String(64), default="Asia/Jakarta")
+    code_format: Mapped[str] = mapped_column(String(64), default="{prefix}-{number:03d}")
+    priority_every: Mapped[int] = mapped_column(Integer, default=1)
+    regular_every: Mapped[int] = mapped_column(Integer, default=2)
+    transfer_to_front: Mapped[bool] = mapped_column(Boolean, default=True)
+    requeue_to_front: Mapped[bool] = mapped_column(Boolean, default=False)
+    default_service_minutes: Mapped[int] = mapped_column(Integer, default=8)
+    # Venue opening hours (see db.hours); a service may override them. Null means always open.
+    hours: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # Presentation settings the fronts read (logo, languages, ticker, footer, kiosk/display options).
+    settings: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+
+class Agency(Base):
+    __tablename__ = "agencies"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(20), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    name_en: Mapped[str] = mapped_column(String(200), default="")
+    color: Mapped[str] = mapped_column(String(9), default="#1565C0")
+    icon: Mapped[str] = mapped_column(String(200), default="")
+    sort_order: Mapped[int] = mapped_column(Integer, default=0)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    services: Mapped[list[Service]] = relationship(back_populates="agency", order_by="Service.sort_order")
+
+
+counter_services = Table(
+    "counter_services",
+    Base.metadata,
+    Column("counter_id", ForeignKey("counters.id", ondelete="CASCADE"), primary_key=True),
+    Column("service_id", ForeignKey("services.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class Service(Base):
+    __tablename__ = "services"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"), index=True)
+    code: Mapped[str] = mapped_column(String(3), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    name_en: Mapped[str] = mapped_column(String(200), default="")
+    requirements: Mapped[list[Any]] = mapped_column(default=list)
+    requirements_en: Mapped[list[Any]] = mapped_column(default=list)
+    fee: Mapped[int] = mapped_column(Integer, default=0)
+    fee_note: Mapped[str] = mapped_column(String(200), default="")
+    completion_minutes: Mapped[int] = mapped_column(Integer, default=0)
+    expected_service_minutes: Mapped[int | None] = mapped_column(Integer)
+    daily_quota: Mapped[int | None] = mapped_column(Integer)
+    # {"mon": [["08:00", "12:00"], ["13:00", "15:00"]], ...}; null means the venue's hours.
+    hours: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    allow_priority: Mapped[bool] = mapped_column(Boolean, default=True)
+    sort_order: Mapped[int] = mapped_column(Integer, default=0)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    agency: Mapped[Agency] = relationship(back_populates="services")
+    counters: Mapped[list[Counter]] = relationship(secondary=counter_services, back_populates="services")
+
+
+class Operator(Base):
+    __tablename__ = "operators"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    display_name: Mapped[str] = mapped_column(String(200))
+    agency_id: Mapped[int | None] = mapped_column(ForeignKey("agencies.id"), index=True)
+    role: Mapped[Role] = mapped_column(_enum(Role, "role"), default=Role.OPERATOR)
+    pin_hash: Mapped[str | None] = mapped_column(String(300))
+    must_change_pin: Mapped[bool] = mapped_column(Boolean, default=False)
+    failed_attempts: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None]
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class Counter(Base):
+    __tablename__ = "counters"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(20), unique=True)
+    name: Mapped[str] = mapped_column(String(100))
+    agency_id: Mapped[int | None] = mapped_column(ForeignKey("agencies.id"), index=True)
+    zone: Mapped[str] = mapped_column(String(50), default="", index=True)
+    is_open: Mapped[bool] = mapped_column(Boolean, default=False)
+    operator_id: Mapped[int | None] = mapped_column(ForeignKey("operators.id"), index=True)
+    sort_order: Mapped[int] = mapped_column(Integer, default=0)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    services: Mapped[list[Service]] = relationship(
+        secondary=counter_services, back_populates="counters", order_by="Service.sort_order"
+    )
+    agency: Mapped[Agency | None] = relationship()
+    operator: Mapped[Operator | None] = relationship()
+
+
+class DailySequence(Base):
+    """Last number handed out per service and business day; bumped by one atomic upsert."""
+
+    __tablename__ = "daily_sequences"
+
+    service_id: Mapped[int] = mapped_column(ForeignKey("services.id"), primary_key=True)
+    business_date: Mapped[date] = mapped_column(Date, primary_key=True)
+    last_number: Mapped[int] = mapped_column(Integer)
+
+
+class Ticket(Base):
+    __tablename__ = "tickets"
+    __table_args__ = (
+        UniqueConstraint("service_id", "business_date", "sequence"),
+        # The queue as call_next reads it: only waiting rows, in calling order.
+        Index(
+            "ix_tickets_waiting",
+            "service_id",
+            "business_date",
+            "priority",
+            "to_front",
+            "queued_at",
+            sqlite_where=text("status = 'waiting'"),
+            postgresql_where=text("status = 'waiting'"),
+        ),
+        # A counter holds at most one ticket, enforced by the database itself.
+        Index(
+            "uq_tickets_active_counter",
+            "counter_id",
+            unique=True,
+            sqlite_where=text("status IN ('called', 'serving')"),
+            postgresql_where=text("status IN ('called', 'serving')"),
+        ),
+        Index("ix_tickets_day_status", "business_date", "status"),
+        Index("ix_tickets_service_finished", "service_id", "finished_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    service_id: Mapped[int] = mapped_column(ForeignKey("services.id"))
+    business_date: Mapped[date] = mapped_column(Date)
+    # Null for a ticket created by transfer: it keeps the code of the ticket it came from.
+    sequence: Mapped[int | None] = mapped_column(Integer)
+    code: Mapped[str] = mapped_column(String(20), index=True)
+    priority: Mapped[bool] = mapped_column(Boolean, default=False)
+    priority_category: Mapped[str | None] = mapped_column(String(40))
+    status: Mapped[TicketStatus] = mapped_column(_enum(TicketStatus, "ticket_status"), default=TicketStatus.WAITING)
+    to_front: Mapped[bool] = mapped_column(Boolean, default=False)
+    queued_at: Mapped[datetime] = mapped_column(default=utcnow)
+    issued_at: Mapped[datetime] = mapped_column(default=utcnow)
+    called_at: Mapped[datetime | None]
+    started_at: Mapped[datetime | None]
+    finished_at: Mapped[datetime | None]
+    no_show_at: Mapped[datetime | None]
+    held_at: Mapped[datetime | None]
+    cancelled_at: Mapped[datetime | None]
+    transferred_at: Mapped[datetime | None]
+    counter_id: Mapped[int | None] = mapped_column(ForeignKey("counters.id"))
+    operator_id: Mapped[int | None] = mapped_column(ForeignKey("operators.id"))
+    recall_count: Mapped[int] = mapped_column(Integer, default=0)
+    transferred_from_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id"))
+    note: Mapped[str] = mapped_column(Text, default="")
+    print_failed: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    service: Mapped[Service] = relationship()
+    counter: Mapped[Counter | None] = relationship()
+    operator: Mapped[Operator | None] = relationship()
+
+
+class Event(Base):
+    """Append-only log: one row per state change. Followers read "everything after id N"."""
+
+    __tablename__ = "events"
+    # call_next reads a counter's recent calls to apply the priority ratio.
+    __table_args__ = (Index("ix_events_counter_kind", "counter_id", "kind", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    kind: Mapped[EventKind] = mapped_column(_enum(EventKind, "event_kind"))
+    ticket_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id"), index=True)
+    counter_id: Mapped[int | None] = mapped_column(ForeignKey("counters.id"))
+    operator_id: Mapped[int | None] = mapped_column(ForeignKey("operators.id"))
+    service_id: Mapped[int | None] = mapped_column(ForeignKey("services.id"))
+    detail: Mapped[dict[str, Any]] = mapped_column(default=dict)
