@@ -12,6 +12,7 @@ from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import NullPool
 
 from db.errors import DatabaseUnavailable
 
@@ -75,7 +76,9 @@ def create_db_engine(url: str) -> Engine:
                 folder.mkdir(parents=True, exist_ok=True)
             except OSError as exc:
                 raise DatabaseUnavailable(f"cannot create folder {folder}: {exc.strerror}") from exc
-        engine = create_engine(url, connect_args={"timeout": 30})
+        # No pool: a connection per unit of work costs ~0.1 ms on SQLite, and a file that moved
+        # or vanished (network share dropped, disk unplugged) is noticed at once, then recovered.
+        engine = create_engine(url, connect_args={"timeout": 30}, poolclass=NullPool)
         _sqlite_setup(engine)
         return engine
     if parsed.get_backend_name() == "postgresql":

@@ -189,3 +189,11 @@ def close_counter(session: Session, counter_code: str, *, now: datetime | None =
     if ctr.is_open:
         ctr.is_open = False
         record(session, EventKind.COUNTER_CLOSED, now, counter_id=ctr.id, operator_id=ctr.operator_id)
+
+
+def staff_pin_ok(session: Session, pin: str) -> bool:
+    """Whether the PIN belongs to an active supervisor or admin (e.g. to leave the kiosk's lockdown)."""
+    staff = session.scalars(
+        select(Operator).where(Operator.active, Operator.role.in_((Role.SUPERVISOR, Role.ADMIN)))
+    )
+    return any(verify_pin(pin, s.pin_hash) for s in staff)

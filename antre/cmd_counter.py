@@ -1,0 +1,19 @@
+"""`antre counter`: the officer's console."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+
+def register(sub: Any, common: argparse.ArgumentParser) -> None:
+    p = sub.add_parser("counter", parents=[common], help="start the counter officer's console")
+    p.add_argument("--counter", metavar="CODE", help="fix this PC's counter (else chosen at sign-in)")
+    p.add_argument("--windowed", action="store_true", help="in a window instead of full screen")
+    p.set_defaults(handler=_counter)
+
+
+def _counter(args: argparse.Namespace) -> int:
+    from counter.app import main
+
+    return main(args)

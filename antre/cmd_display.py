@@ -1,0 +1,35 @@
+"""`antre display` and `antre say`: the lobby TV and writing an announcement to a WAV."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+
+def register(sub: Any, common: argparse.ArgumentParser) -> None:
+    p = sub.add_parser("display", parents=[common], help="start the lobby display that calls numbers aloud")
+    p.add_argument("--zone", action="append", default=[], metavar="ZONE", help="only counters of this zone "
+                   "(repeatable)")
+    p.add_argument("--agency", action="append", default=[], metavar="AGENCY", help="only this agency (repeatable)")
+    p.add_argument("--screen", type=int, default=None, metavar="N", help="screen number to show on")
+    p.add_argument("--windowed", action="store_true", help="in a window instead of full screen")
+    p.add_argument("--mute", action="store_true", help="no chime and no speech")
+    p.set_defaults(handler=_display)
+
+    p = sub.add_parser("say", parents=[common], help="write the announcement of a call (chime included) to a WAV")
+    p.add_argument("code", metavar="CODE", help="ticket code, e.g. A-007")
+    p.add_argument("counter", metavar="COUNTER", help="counter code or name, e.g. L03")
+    p.add_argument("--to", required=True, metavar="FILE.wav", help="output WAV file")
+    p.set_defaults(handler=_say)
+
+
+def _display(args: argparse.Namespace) -> int:
+    from display.app import main
+
+    return main(args)
+
+
+def _say(args: argparse.Namespace) -> int:
+    from display.say_cli import main
+
+    return main(args)

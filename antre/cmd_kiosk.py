@@ -1,0 +1,36 @@
+"""`antre kiosk` and `antre ticket`: the touch ticket machine and re-rendering an issued ticket."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+
+def register(sub: Any, common: argparse.ArgumentParser) -> None:
+    p = sub.add_parser("kiosk", parents=[common], help="start the touch ticket kiosk")
+    p.add_argument("--printer", metavar="SPEC", help="printer, e.g. net:192.0.2.5:9100, usb:04b8:0202, "
+                   "serial:/dev/ttyUSB0, cups:NAME, win:NAME, file:DIR (PNG + ESC/POS files), none")
+    mode = p.add_mutually_exclusive_group()
+    mode.add_argument("--fullscreen", dest="fullscreen", action="store_true", default=None,
+                      help="full screen, locked down (default from config)")
+    mode.add_argument("--windowed", dest="fullscreen", action="store_false", help="in a window, for trying out")
+    p.add_argument("--lang", choices=["id", "en"], help="starting language (default id)")
+    p.set_defaults(handler=_kiosk)
+
+    p = sub.add_parser("ticket", parents=[common], help="render an issued ticket of today to ESC/POS bytes and PNG")
+    p.add_argument("code", metavar="CODE", help="ticket code, e.g. A-007")
+    p.add_argument("--escpos", metavar="FILE.bin", help="write the ESC/POS bytes here")
+    p.add_argument("--png", metavar="FILE.png", help="write the ticket image here")
+    p.set_defaults(handler=_ticket)
+
+
+def _kiosk(args: argparse.Namespace) -> int:
+    from kiosk.app import main
+
+    return main(args)
+
+
+def _ticket(args: argparse.Namespace) -> int:
+    from kiosk.ticket_cli import main
+
+    return main(args)
