@@ -10,7 +10,7 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, OperationalError
+from sqlalchemy.exc import ArgumentError, DatabaseError, IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import NullPool
 
@@ -125,7 +125,7 @@ def open_database(url: str | None = None, *, migrate: bool = True) -> sessionmak
         else:
             with engine.connect():
                 pass
-    except OperationalError as exc:
+    except DatabaseError as exc:  # unreachable server, unreadable or foreign file
         engine.dispose()
         raise DatabaseUnavailable(f"cannot open database {engine.url.render_as_string()}: {_reason(exc)}") from exc
     return sessionmaker(bind=engine, expire_on_commit=False)
@@ -143,9 +143,11 @@ def unit_of_work(sessions: sessionmaker[Session]) -> Iterator[Session]:
     try:
         with sessions.begin() as session:
             yield session
-    except OperationalError as exc:
+    except IntegrityError:
+        raise  # a broken rule is a bug to see, not an outage
+    except DatabaseError as exc:
         raise DatabaseUnavailable(f"database error: {_reason(exc)}") from exc
 
 
-def _reason(exc: OperationalError) -> str:
+def _reason(exc: DatabaseError) -> str:
     return str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
