@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -10,11 +11,15 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, DatabaseError, IntegrityError
+from sqlalchemy.exc import ArgumentError, DatabaseError, DisconnectionError, IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
-from sqlalchemy.pool import NullPool
 
 from db.errors import DatabaseUnavailable
+
+try:
+    import fcntl
+except ImportError:  # Windows: SQLite's busy timeout alone queues the writers
+    fcntl = None  # type: ignore[assignment]
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 READ_ONLY = "antre_read_only"
@@ -39,7 +44,7 @@ def normalize_url(url: str) -> str:
     return url
 
 
-def _sqlite_setup(engine: Engine) -> None:
+def _sqlite_setup(engine: Engine, lock_path: Path | None) -> None:
     # pysqlite's own transaction handling issues BEGIN lazily and DEFERRED; a deferred
     # transaction that reads the last number and then writes gives duplicates across
     # processes. We turn it off and begin every write transaction with BEGIN IMMEDIATE.
@@ -57,8 +62,67 @@ def _sqlite_setup(engine: Engine) -> None:
     def _begin(conn: Any) -> None:
         if conn.get_execution_options().get(READ_ONLY):
             conn.exec_driver_sql("BEGIN")
-        else:
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
+            return
+        if lock_path is not None:
+            writer_lock(conn.info, lock_path)
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+    @event.listens_for(engine, "checkin")
+    def _checkin(dbapi_conn: Any, record: Any) -> None:
+        writer_unlock(record.info)
+
+
+def writer_lock(info: dict[str, Any], lock_path: Path, timeout: float = 30.0) -> None:
+    """Queue writers on an OS file lock before BEGIN IMMEDIATE.
+
+    SQLite's own busy handler sleeps with growing back-off (up to 100 ms a try), so under
+    contention a writer can wait hundreds of milliseconds after the lock is free. A flock
+    waiter retries within a millisecond; the kernel drops the lock if a process dies.
+    """
+    handle = info.get("writer_lock")
+    if handle is None:
+        handle = info["writer_lock"] = open(lock_path, "a+b")  # noqa: SIM115 - lives with the connection
+    deadline = time.monotonic() + timeout
+    delay = 0.0001
+    while True:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return
+        except BlockingIOError:
+            if time.monotonic() > deadline:
+                raise DatabaseUnavailable(f"the database stayed busy for {timeout:.0f} s") from None
+            time.sleep(delay)
+            delay = min(delay * 2, 0.001)
+
+
+def writer_unlock(info: dict[str, Any]) -> None:
+    """Release the writer lock taken by writer_lock (no-op when not held)."""
+    handle = info.get("writer_lock")
+    if handle is not None:
+        fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _watch_file(engine: Engine, path: Path) -> None:
+    # A pooled SQLite connection keeps working on a file that was moved or deleted (network share
+    # dropped, disk unplugged) while every other process already sees it gone. Checking the inode on
+    # checkout (a stat, microseconds) makes such a connection reconnect, and fail clearly if the file
+    # is really unreachable. Pooling itself matters: closing the last connection checkpoints and
+    # removes the WAL, which would cost milliseconds per transaction.
+    @event.listens_for(engine, "connect")
+    def _remember(dbapi_conn: Any, record: Any) -> None:
+        record.info["inode"] = _inode(path)
+
+    @event.listens_for(engine, "checkout")
+    def _check(dbapi_conn: Any, record: Any, proxy: Any) -> None:
+        if _inode(path) != record.info.get("inode"):
+            raise DisconnectionError(f"{path} moved or vanished")
+
+
+def _inode(path: Path) -> int | None:
+    try:
+        return path.stat().st_ino
+    except OSError:
+        return None
 
 
 def create_db_engine(url: str) -> Engine:
@@ -76,10 +140,11 @@ def create_db_engine(url: str) -> Engine:
                 folder.mkdir(parents=True, exist_ok=True)
             except OSError as exc:
                 raise DatabaseUnavailable(f"cannot create folder {folder}: {exc.strerror}") from exc
-        # No pool: a connection per unit of work costs ~0.1 ms on SQLite, and a file that moved
-        # or vanished (network share dropped, disk unplugged) is noticed at once, then recovered.
-        engine = create_engine(url, connect_args={"timeout": 30}, poolclass=NullPool)
-        _sqlite_setup(engine)
+        engine = create_engine(url, connect_args={"timeout": 30})
+        in_file = bool(path) and path != ":memory:"
+        _sqlite_setup(engine, Path(f"{path}.writer-lock").expanduser().absolute() if in_file and fcntl else None)
+        if in_file:
+            _watch_file(engine, Path(path).expanduser().absolute())
         return engine
     if parsed.get_backend_name() == "postgresql":
         return create_engine(

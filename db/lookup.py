@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 from db.errors import NotFound, Refused
 from db.hours import business_date
@@ -23,7 +23,7 @@ def utc(now: datetime | None) -> datetime:
 
 def venue(session: Session) -> Venue:
     """The venue row; a database that was never initialised gets the defaults."""
-    row = session.scalar(select(Venue).limit(1))
+    row = session.get(Venue, 1)  # by primary key: a second lookup in the same session is free
     if row is None:
         row = Venue(id=1, name="Antre", settings={})
         session.add(row)
@@ -38,7 +38,9 @@ def today(session: Session, now: datetime) -> date:
 
 def service(session: Session, code: str) -> Service:
     """An active service by its code (case-insensitive)."""
-    row = session.scalar(select(Service).where(Service.code == code.strip().upper()))
+    row = session.scalar(
+        select(Service).where(Service.code == code.strip().upper()).options(joinedload(Service.agency))
+    )
     if row is None:
         raise NotFound(f"unknown service {code!r}")
     return row
@@ -46,7 +48,9 @@ def service(session: Session, code: str) -> Service:
 
 def counter(session: Session, code: str) -> Counter:
     """A counter by its code (case-insensitive)."""
-    row = session.scalar(select(Counter).where(Counter.code == code.strip().upper()))
+    row = session.scalar(
+        select(Counter).where(Counter.code == code.strip().upper()).options(selectinload(Counter.services))
+    )
     if row is None or not row.active:
         raise NotFound(f"unknown counter {code!r}")
     return row

@@ -170,6 +170,8 @@ class Service(Base):
     fee_note: Mapped[str] = mapped_column(String(200), default="")
     completion_minutes: Mapped[int] = mapped_column(Integer, default=0)
     expected_service_minutes: Mapped[int | None] = mapped_column(Integer)
+    # Moving average of recent service times, updated as tickets finish; drives wait estimates.
+    recent_service_minutes: Mapped[float | None]
     daily_quota: Mapped[int | None] = mapped_column(Integer)
     # {"mon": [["08:00", "12:00"], ["13:00", "15:00"]], ...}; null means the venue's hours.
     hours: Mapped[dict[str, Any] | None] = mapped_column(JSON)
@@ -230,17 +232,10 @@ class Ticket(Base):
     __tablename__ = "tickets"
     __table_args__ = (
         UniqueConstraint("service_id", "business_date", "sequence"),
-        # The queue as call_next reads it: only waiting rows, in calling order.
-        Index(
-            "ix_tickets_waiting",
-            "service_id",
-            "business_date",
-            "priority",
-            "to_front",
-            "queued_at",
-            sqlite_where=text("status = 'waiting'"),
-            postgresql_where=text("status = 'waiting'"),
-        ),
+        # The queue as call_next reads it, in calling order. Not a partial index on status: SQLite
+        # cannot use one when the status comes as a bound parameter.
+        Index("ix_tickets_queue", "service_id", "business_date", "status", "priority", "to_front", "queued_at"),
+        Index("ix_tickets_counter_status", "counter_id", "status"),
         # A counter holds at most one ticket, enforced by the database itself.
         Index(
             "uq_tickets_active_counter",
@@ -250,7 +245,6 @@ class Ticket(Base):
             postgresql_where=text("status IN ('called', 'serving')"),
         ),
         Index("ix_tickets_day_status", "business_date", "status"),
-        Index("ix_tickets_service_finished", "service_id", "finished_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

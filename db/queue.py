@@ -18,7 +18,7 @@ from db.errors import QueueEmpty, Refused
 from db.events import record
 from db.hours import describe, is_open
 from db.models import Counter, DailySequence, Event, EventKind, Ticket, TicketStatus
-from db.stats import position_of
+from db.stats import learn_service_time, position_of
 from db.views import IssuedTicket, TicketView
 
 CALLING_ORDER = (Ticket.to_front.desc(), Ticket.queued_at, Ticket.id)
@@ -79,7 +79,7 @@ def issue_ticket(
     session.add(ticket)
     session.flush()
     record(session, EventKind.ISSUED, now, ticket=ticket, code=ticket.code, priority=priority)
-    ahead, wait = position_of(session, ticket)
+    ahead, wait = position_of(session, ticket, newest=True)
     return IssuedTicket(TicketView.of(ticket), ahead, wait)
 
 
@@ -206,6 +206,8 @@ def finish(session: Session, counter_code: str, *, now: datetime | None = None) 
     ticket.started_at = ticket.started_at or ticket.called_at
     ticket.status = TicketStatus.DONE
     ticket.finished_at = now
+    if ticket.started_at is not None and now >= ticket.started_at:
+        learn_service_time(ticket.service, (now - ticket.started_at).total_seconds() / 60)
     record(session, EventKind.FINISHED, now, ticket=ticket, code=ticket.code)
     return TicketView.of(ticket)
 

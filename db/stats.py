@@ -25,21 +25,20 @@ from db.models import (
 )
 from db.views import CounterView, ServiceQueue, TicketView
 
-RECENT_SERVICES = 20
+SMOOTHING = 0.2  # weight of the newest service time in the moving average
 
 
 def service_minutes(session: Session, service: Service) -> float:
-    """Mean minutes per citizen over the service's last finished tickets, else its configured figure."""
-    rows = session.execute(
-        select(Ticket.started_at, Ticket.finished_at)
-        .where(Ticket.service_id == service.id, Ticket.finished_at.is_not(None), Ticket.started_at.is_not(None))
-        .order_by(Ticket.finished_at.desc())
-        .limit(RECENT_SERVICES)
-    ).all()
-    spans = [(end - start).total_seconds() / 60 for start, end in rows if end >= start]
-    if len(spans) >= 3:
-        return max(statistics.fmean(spans), 0.5)
+    """Minutes per citizen: the moving average of recent services, else the configured figure."""
+    if service.recent_service_minutes is not None:
+        return max(service.recent_service_minutes, 0.5)
     return float(service.expected_service_minutes or lookup.venue(session).default_service_minutes)
+
+
+def learn_service_time(service: Service, minutes: float) -> None:
+    """Fold one finished service into the moving average (recent ones weigh most)."""
+    old = service.recent_service_minutes
+    service.recent_service_minutes = minutes if old is None else (1 - SMOOTHING) * old + SMOOTHING * minutes
 
 
 def open_counters(session: Session, service_id: int) -> int:
@@ -60,23 +59,28 @@ def estimate(session: Session, service: Service, ahead: int) -> int | None:
     return math.ceil(ahead * service_minutes(session, service) / counters)
 
 
-def position_of(session: Session, ticket: Ticket) -> tuple[int, int | None]:
-    """People ahead of a waiting ticket in its service, and its estimated wait in minutes."""
+def position_of(session: Session, ticket: Ticket, *, newest: bool = False) -> tuple[int, int | None]:
+    """People ahead of a waiting ticket in its service, and its estimated wait in minutes.
+
+    `newest` says the ticket was just issued: everyone waiting is queued before it, so the
+    count needs no ordering terms (the kiosk's hot path).
+    """
     if ticket.status != TicketStatus.WAITING:
         return 0, None
-    same_day = (Ticket.service_id == ticket.service_id, Ticket.business_date == ticket.business_date,
-                Ticket.status == TicketStatus.WAITING, Ticket.id != ticket.id)
-    queued_before = or_(
-        Ticket.queued_at < ticket.queued_at,
-        and_(Ticket.queued_at == ticket.queued_at, Ticket.id < ticket.id),
-    )
-    if ticket.to_front:
-        earlier = and_(Ticket.to_front.is_(True), queued_before)
-    else:
-        earlier = or_(Ticket.to_front.is_(True), queued_before)
-    # Priority tickets go before regular ones (the ratio only spaces them out).
-    ahead_clause = and_(Ticket.priority.is_(True), earlier) if ticket.priority else or_(Ticket.priority.is_(True), earlier)
-    ahead = session.scalar(select(func.count()).where(*same_day, ahead_clause)) or 0
+    clauses = [Ticket.service_id == ticket.service_id, Ticket.business_date == ticket.business_date,
+               Ticket.status == TicketStatus.WAITING, Ticket.id != ticket.id]
+    if not newest:
+        queued_before = or_(
+            Ticket.queued_at < ticket.queued_at,
+            and_(Ticket.queued_at == ticket.queued_at, Ticket.id < ticket.id),
+        )
+        in_class = and_(Ticket.to_front.is_(True), queued_before) if ticket.to_front else or_(
+            Ticket.to_front.is_(True), queued_before)
+        # Priority tickets go before regular ones (the ratio only spaces them out).
+        clauses.append(in_class if ticket.priority else or_(Ticket.priority.is_(True), in_class))
+    if ticket.priority:
+        clauses.append(Ticket.priority.is_(True))
+    ahead = session.scalar(select(func.count()).where(*clauses)) or 0
     return ahead, estimate(session, ticket.service, ahead)
 
 

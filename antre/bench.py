@@ -1,0 +1,178 @@
+"""`antre bench`: p50/p99 latency of issue_ticket and call_next, as the apps run them.
+
+Each operation is one unit of work (begin, engine call, commit) through a fresh sessionmaker,
+measured in three settings: one process; 8 contending processes (4 issuing, 4 calling) on one
+database; and one process again after adding a million tickets of history.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import multiprocessing as mp
+import statistics
+import sys
+import tempfile
+import time
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import insert, select
+
+from db import QueueEmpty, open_database, unit_of_work
+from db.config import apply_config, parse_config
+from db.models import Event, Service, Ticket
+
+COUNTERS = 8
+SERVICES = "ABCDEFGH"
+
+
+def _venue_file(folder: Path) -> Path:
+    lines = ['[venue]\nname = "Bench MPP"\n[[agencies]]\ncode = "AG"\nname = "Agency"\n']
+    lines += [f'[[services]]\nagency = "AG"\ncode = "{c}"\nname = "Service {c}"\n' for c in SERVICES]
+    lines += [
+        f'[[counters]]\ncode = "C{i}"\nname = "Loket {i}"\nservices = ["{SERVICES[i % 8]}", "{SERVICES[(i + 1) % 8]}"]\n'
+        for i in range(COUNTERS)
+    ]
+    path = folder / "bench.toml"
+    path.write_text("".join(lines))
+    return path
+
+
+def _prepare(url: str, folder: Path) -> None:
+    with unit_of_work(open_database(url)) as s:
+        apply_config(s, parse_config(_venue_file(folder)))
+
+
+def _percentiles(samples: list[float]) -> dict[str, float]:
+    ms = sorted(x * 1000 for x in samples)
+    q = statistics.quantiles(ms, n=100, method="inclusive")
+    return {"n": len(ms), "p50_ms": round(q[49], 3), "p99_ms": round(q[98], 3), "max_ms": round(ms[-1], 3)}
+
+
+def _issue_loop(url: str, n: int, seed: int) -> list[float]:
+    from db.queue import issue_ticket
+
+    sessions = open_database(url)
+    samples = []
+    for i in range(n):
+        service = SERVICES[(seed + i) % len(SERVICES)]
+        t0 = time.perf_counter()
+        with unit_of_work(sessions) as s:
+            issue_ticket(s, service, priority=i % 10 == 0)
+        samples.append(time.perf_counter() - t0)
+    return samples
+
+
+def _call_loop(url: str, counter: str, n: int, wait_for_more: bool = False) -> list[float]:
+    from db.queue import call_next, finish
+
+    sessions = open_database(url)
+    samples: list[float] = []
+    idle_since = time.monotonic()
+    while len(samples) < n:
+        t0 = time.perf_counter()
+        try:
+            with unit_of_work(sessions) as s:
+                call_next(s, counter)
+        except QueueEmpty:
+            if not wait_for_more or time.monotonic() - idle_since > 5:
+                break
+            time.sleep(0.001)
+            continue
+        samples.append(time.perf_counter() - t0)
+        idle_since = time.monotonic()
+        with unit_of_work(sessions) as s:
+            finish(s, counter)
+    return samples
+
+
+def _single(url: str, n: int) -> dict[str, Any]:
+    issue = _issue_loop(url, n, 0)
+    calls: list[float] = []
+    for i in range(COUNTERS):
+        calls += _call_loop(url, f"C{i}", n // COUNTERS)
+    return {"issue_ticket": _percentiles(issue), "call_next": _percentiles(calls)}
+
+
+def _worker(args: tuple[str, str, int, int]) -> tuple[str, list[float]]:
+    kind, url, n, seed = args
+    if kind == "issue":
+        return kind, _issue_loop(url, n, seed)
+    return kind, _call_loop(url, f"C{seed}", n, wait_for_more=True)
+
+
+def _contended(url: str, n: int, processes: int) -> dict[str, Any]:
+    half = max(processes // 2, 1)
+    # Counters start with a full queue, as in a busy morning: they measure calls, not empty polls.
+    _issue_loop(url, n, 0)
+    jobs = [("issue", url, n // half, i) for i in range(half)]
+    jobs += [("call", url, n // (processes - half), i % COUNTERS) for i in range(processes - half)]
+    with mp.get_context("spawn").Pool(processes) as pool:
+        results = pool.map(_worker, jobs)
+    issue = [x for kind, xs in results if kind == "issue" for x in xs]
+    calls = [x for kind, xs in results if kind == "call" for x in xs]
+    return {"processes": processes, "issue_ticket": _percentiles(issue), "call_next": _percentiles(calls)}
+
+
+def add_history(url: str, tickets: int, *, per_day: int = 2000) -> None:
+    """Insert finished tickets (and their issued/called/finished events) on past business days."""
+    sessions = open_database(url)
+    with unit_of_work(sessions) as s:
+        services = [(sid, code) for sid, code in s.execute(select(Service.id, Service.code))]
+        next_id = (s.scalar(select(Ticket.id).order_by(Ticket.id.desc()).limit(1)) or 0) + 1
+    start_day = date.today() - timedelta(days=tickets // per_day + 2)
+    done = 0
+    while done < tickets:
+        day = start_day + timedelta(days=done // per_day)
+        base = datetime(day.year, day.month, day.day, 1, 0, tzinfo=UTC)
+        rows, events = [], []
+        for j in range(min(per_day, tickets - done)):
+            sid, code = services[j % len(services)]
+            seq = j // len(services) + 1
+            at = base + timedelta(seconds=10 * j)
+            tid = next_id + done + j
+            rows.append(dict(id=tid, service_id=sid, business_date=day, sequence=seq, code=f"{code}-{seq:03d}",
+                             priority=False, status="done", to_front=False, queued_at=at, issued_at=at,
+                             called_at=at, started_at=at, finished_at=at + timedelta(minutes=5),
+                             counter_id=None, recall_count=0, note="", print_failed=False))
+            events += [dict(at=at, kind=k, ticket_id=tid, service_id=sid, detail={}) for k in
+                       ("issued", "called", "finished")]
+        with unit_of_work(sessions) as s:
+            s.execute(insert(Ticket), rows)
+            s.execute(insert(Event), events)
+        done += len(rows)
+
+
+def run_bench(args: argparse.Namespace) -> int:
+    n = 300 if args.quick else args.n
+    history = 20_000 if args.quick else args.history
+    report: dict[str, Any] = {}
+    with tempfile.TemporaryDirectory(prefix="antre-bench-") as tmp:
+        folder = Path(tmp)
+        urls = {name: args.db or f"sqlite:///{folder / (name + '.sqlite3')}" for name in ("single", "contended",
+                                                                                          "history")}
+        if args.db:
+            print("note: --db given; all three runs share it", file=sys.stderr)
+        for name, url in urls.items():
+            _prepare(url, folder)
+        print("one process ...", file=sys.stderr)
+        report["one_process"] = _single(urls["single"], n)
+        print(f"{args.processes} contending processes ...", file=sys.stderr)
+        report["contended"] = _contended(urls["contended"], n, args.processes)
+        print(f"adding {history:,} tickets of history ...", file=sys.stderr)
+        t0 = time.perf_counter()
+        add_history(urls["history"], history)
+        print(f"  ({time.perf_counter() - t0:.0f} s)", file=sys.stderr)
+        report["with_history"] = {"history_tickets": history, **_single(urls["history"], n)}
+    if args.json:
+        json.dump(report, sys.stdout, indent=2)
+        print()
+    else:
+        for name, block in report.items():
+            for op in ("issue_ticket", "call_next"):
+                r = block[op]
+                print(f"{name:<14}{op:<14} n={r['n']:<6} p50={r['p50_ms']:7.3f} ms  p99={r['p99_ms']:7.3f} ms  "
+                      f"max={r['max_ms']:7.3f} ms")
+    return 0
