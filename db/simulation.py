@@ -95,8 +95,8 @@ def _arrival_times(scenario: Scenario, rng: random.Random, tz: ZoneInfo) -> list
     per_service = {code: scenario.service_arrivals.get(code, round(scenario.arrivals * w / total))
                    for code, w in weights.items()}
     # Citizens come while the building is open, more of them in the busy hours.
-    spans = (cfg.venue.hours or {}).get(WEEKDAYS[scenario.day.weekday()], [["08:00", "15:00"]]) \
-        if cfg.venue.hours is not None else [["08:00", "15:00"]]
+    hours = cfg.venue.hours
+    spans = [["08:00", "15:00"]] if hours is None else hours.get(WEEKDAYS[scenario.day.weekday()], [])
     minutes: list[datetime] = []
     for start, end in spans:
         at = datetime.combine(scenario.day, parse_clock(start), tz)
