@@ -1,0 +1,33 @@
+"""`antre demo`: a live MPP morning with the real apps, or a headless run that leaves evidence."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from antre.cmd_simulate import DEMO_VENUE
+
+
+def register(sub: Any, common: argparse.ArgumentParser) -> None:
+    p = sub.add_parser("demo", parents=[common], help="run a live demo: kiosk, display, consoles and citizens",
+                       description="Start the demo venue in a fresh SQLite file with the kiosk, the lobby display "
+                       "and counter consoles as separate processes, plus simulated citizens and officers.")
+    p.add_argument("--headless", action="store_true", help="offscreen, for --minutes, leaving files in --out")
+    p.add_argument("--minutes", type=float, default=None, help="how long to run (headless default 2)")
+    p.add_argument("--out", metavar="DIR", help="folder for the database and outputs (default ~/antre-demo)")
+    p.add_argument("--config", default=str(DEMO_VENUE), metavar="FILE", help="venue TOML (default: the demo venue)")
+    p.add_argument("--counters", type=int, default=6, help="counters worked by simulated officers (default 6)")
+    p.add_argument("--consoles", type=int, default=2, help="counter consoles to open (default 2)")
+    p.add_argument("--speed", type=float, default=30.0, help="how much faster than real service times (default 30)")
+    p.add_argument("--arrivals", type=float, default=10.0, help="citizens per minute (default 10)")
+    p.add_argument("--snapshot-every", type=float, default=10.0, help="headless: seconds between screenshots")
+    p.add_argument("--mute", action="store_true", help="no sound from the display")
+    p.set_defaults(handler=_demo)
+
+
+def _demo(args: argparse.Namespace) -> int:
+    from antre.demo import run_demo
+
+    if args.headless and args.minutes is None:
+        args.minutes = 2.0
+    return run_demo(args)
