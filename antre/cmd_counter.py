@@ -9,7 +9,8 @@ from typing import Any
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p = sub.add_parser("counter", parents=[common], help="start the counter officer's console")
     p.add_argument("--counter", metavar="CODE", help="fix this PC's counter (else chosen at sign-in)")
-    p.add_argument("--windowed", action="store_true", help="in a window instead of full screen")
+    p.add_argument("--windowed", action="store_true", help="in a 1366x768 window instead of full screen")
+    p.add_argument("--lang", choices=["id", "en"], help="UI language (default: [counter].language, else id)")
     p.set_defaults(handler=_counter)
 
 

@@ -20,6 +20,13 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("code", metavar="CODE", help="ticket code, e.g. A-007")
     p.add_argument("counter", metavar="COUNTER", help="counter code or name, e.g. L03")
     p.add_argument("--to", required=True, metavar="FILE.wav", help="output WAV file")
+    p.add_argument("--numbers", choices=["digits", "words"], help="read the number digit by digit or as words "
+                   "(default: the venue's [speech] setting, else digits)")
+    p.add_argument("--english", action="store_true", default=None, help="add the English announcement")
+    p.add_argument("--with-agency", action="store_true", default=None, help="say the agency's name too")
+    p.add_argument("--voice", help="voice id or name (e.g. poz/id, \"Microsoft Andika\")")
+    p.add_argument("--rate", type=int, help="words per minute")
+    p.add_argument("--repeat", type=int, help="times the announcement is said")
     p.set_defaults(handler=_say)
 
 

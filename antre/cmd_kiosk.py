@@ -21,6 +21,7 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("code", metavar="CODE", help="ticket code, e.g. A-007")
     p.add_argument("--escpos", metavar="FILE.bin", help="write the ESC/POS bytes here")
     p.add_argument("--png", metavar="FILE.png", help="write the ticket image here")
+    p.add_argument("--lang", choices=["id", "en"], help="ticket language (default from the venue's [kiosk])")
     p.set_defaults(handler=_ticket)
 
 

@@ -1,0 +1,210 @@
+"""The frame around the panels: header (logo, venue, date, clock), running text, offline banner."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from PySide6.QtCore import QElapsedTimer, QRectF, Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QFontMetricsF, QPainter, QPaintEvent, QPixmap
+from PySide6.QtWidgets import QWidget
+
+from display import paint
+from display.paint import HIGHLIGHT, OFFLINE, SUB, TEXT
+from display.texts import clock, en, long_date, t
+
+LEFT = Qt.AlignmentFlag.AlignLeft
+RIGHT = Qt.AlignmentFlag.AlignRight
+
+
+class Header(QWidget):
+    """Logo, venue name, this screen's zone, today's date and the clock (repainted once a minute)."""
+
+    day_changed = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
+        self.title = ""
+        self.subtitle = ""
+        self.warning = ""
+        self.tz = ZoneInfo("Asia/Jakarta")
+        self._logo: QPixmap | None = None
+        self._logo_path = ""
+        self._shown = ("", "")
+        self._timer = QTimer(self)
+        self._timer.timeout.connect(self._tick)
+        self._timer.start(1000)  # cheap: only repaints when the minute or the day changes
+
+    def set_venue(self, title: str, subtitle: str, timezone: str, logo: str) -> None:
+        self.title, self.subtitle = title, subtitle
+        try:
+            self.tz = ZoneInfo(timezone)
+        except (KeyError, ValueError):
+            self.tz = ZoneInfo("Asia/Jakarta")
+        if logo != self._logo_path:
+            self._logo_path = logo
+            pixmap = QPixmap(logo) if logo and Path(logo).is_file() else QPixmap()
+            self._logo = None if pixmap.isNull() else pixmap
+        self.update()
+
+    def set_warning(self, text: str) -> None:
+        if text != self.warning:
+            self.warning = text
+            self.update()
+
+    def now(self) -> datetime:
+        return datetime.now(UTC).astimezone(self.tz)
+
+    def _tick(self) -> None:
+        now = self.now()
+        shown = (long_date(now), clock(now))
+        if shown != self._shown:
+            if self._shown[0] and shown[0] != self._shown[0]:
+                self.day_changed.emit()
+            self._shown = shown
+            self.update()
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
+        p = QPainter(self)
+        p.setRenderHint(QPainter.RenderHint.Antialiasing)
+        p.fillRect(self.rect(), QColor(paint.BG))
+        r = QRectF(self.rect())
+        h = r.height()
+        now = self.now()
+        self._shown = (long_date(now), clock(now))
+        left = r.left()
+        if self._logo is not None:
+            logo = self._logo.scaledToHeight(int(h * 0.86), Qt.TransformationMode.SmoothTransformation)
+            p.drawPixmap(int(left), int(r.top() + h * 0.07), logo)
+            left += logo.width() + h * 0.25
+        clock_px = paint.fit_px("00.00", r.width() * 0.3, h * 0.92)
+        clock_w = QFontMetricsF(paint.font(clock_px)).horizontalAdvance("00.00") * 1.04
+        clock_rect = QRectF(r.right() - clock_w, r.top(), clock_w, h)
+        paint.text(p, clock_rect, self._shown[1], TEXT, px=clock_px, align=RIGHT)
+        width = clock_rect.left() - left - h * 0.3
+        # Line 1: the venue. Line 2: the date, this screen's zone, and any warning for staff.
+        title_px = paint.fit_px(self.title, width, h * 0.6)
+        paint.text(p, QRectF(left, r.top(), width, h * 0.6), self.title, TEXT, px=title_px, align=LEFT)
+        line2 = QRectF(left, r.top() + h * 0.6, width, h * 0.36)
+        info = self._shown[0] + (f"  ·  {self.subtitle}" if self.subtitle else "")
+        most = max(int(title_px * 0.8), int(h * 0.2))  # the date never outshouts the venue's name
+        if self.warning:
+            warn = "⚠ " + self.warning
+            px = min(paint.fit_px(info, width * 0.5, line2.height(), False),
+                     paint.fit_px(warn, width * 0.48, line2.height(), False), most)
+            paint.text(p, line2, warn, HIGHLIGHT, px=px, bold=False, align=RIGHT)
+        else:
+            px = min(paint.fit_px(info, width, line2.height(), False), most)
+        paint.text(p, line2, self._shown[0], SUB, px=px, bold=False, align=LEFT)
+        if self.subtitle:
+            x = QFontMetricsF(paint.font(px, False)).horizontalAdvance(self._shown[0] + "  ·  ")
+            paint.text(p, line2.adjusted(x, 0, 0, 0), self.subtitle, HIGHLIGHT, px=px, align=LEFT)
+        p.end()
+
+
+class Ticker(QWidget):
+    """Running text along the bottom: a pre-drawn strip moved by a modest timer, nothing re-laid out."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
+        self.text = ""
+        self.speed = 110.0  # px/s at 1080 lines
+        self.frames = 0
+        self._strip: QPixmap | None = None
+        self._offset = 0.0
+        self._clock = QElapsedTimer()
+        self._timer = QTimer(self)
+        self._timer.setTimerType(Qt.TimerType.PreciseTimer)
+        self._timer.timeout.connect(self._step)
+        self.set_fps(30)
+
+    def set_text(self, value: str) -> None:
+        value = " ".join(value.split())
+        if value != self.text:
+            self.text = value
+            self._strip = None
+            self._offset = 0.0
+            self.update()
+
+    def set_fps(self, fps: int) -> None:
+        self._timer.setInterval(max(15, round(1000 / fps)))
+
+    def _px_per_second(self) -> float:
+        screen_h = self.window().height() or 1080
+        return self.speed * screen_h / 1080
+
+    def showEvent(self, event: object) -> None:  # noqa: N802
+        self._clock.start()
+        self._timer.start()
+
+    def hideEvent(self, event: object) -> None:  # noqa: N802
+        self._timer.stop()
+
+    def resizeEvent(self, event: object) -> None:  # noqa: N802
+        self._strip = None
+
+    def _make_strip(self) -> QPixmap:
+        h = self.height()
+        f = paint.font(int(h * 0.6), bold=False)
+        unit = self.text + "     •     "
+        width = max(1, int(QFontMetricsF(f).horizontalAdvance(unit)) + 1)
+        strip = QPixmap(width, max(1, h))
+        strip.fill(QColor(paint.PANEL))
+        p = QPainter(strip)
+        p.setRenderHint(QPainter.RenderHint.TextAntialiasing)
+        p.setFont(f)
+        p.setPen(QColor(TEXT))
+        p.drawText(QRectF(0, 0, width, h), int(LEFT | Qt.AlignmentFlag.AlignVCenter), unit)
+        p.end()
+        return strip
+
+    def _step(self) -> None:
+        if not self.text:
+            return
+        elapsed = self._clock.restart() / 1000.0
+        before = int(self._offset)
+        self._offset += min(elapsed, 0.2) * self._px_per_second()
+        dx = int(self._offset) - before
+        if dx:
+            # Shift the pixels already drawn and paint only the thin strip that comes in at the
+            # right: a fraction of the cost of repainting the whole line 30 times a second.
+            self.scroll(-dx, 0)
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
+        p = QPainter(self)
+        if not self.text:
+            p.fillRect(self.rect(), QColor(paint.PANEL))
+            p.end()
+            return
+        if self._strip is None or self._strip.height() != self.height():
+            self._strip = self._make_strip()
+        w = self._strip.width()
+        x = -(int(self._offset) % w)
+        while x < self.width():
+            if x + w > event.rect().left():
+                p.drawPixmap(x, 0, self._strip)
+            x += w
+        p.end()
+        self.frames += 1
+
+
+class Banner(QWidget):
+    """A red strip over the top of the panels while the database cannot be reached."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.english = True
+        self.hide()
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
+        p = QPainter(self)
+        p.setRenderHint(QPainter.RenderHint.Antialiasing)
+        r = QRectF(self.rect())
+        p.fillRect(r, QColor(OFFLINE))
+        message = "⚠ " + t("offline") + (f" · {en('offline')}" if self.english else "")
+        paint.text(p, r.adjusted(r.height() * 0.4, r.height() * 0.12, -r.height() * 0.4, -r.height() * 0.12),
+                   message, TEXT)
+        p.end()

@@ -1,0 +1,111 @@
+"""Turning an announcement into one WAV: chime, then the spoken text (repeats, optional English).
+
+The display plays what this writes, and `antre say` writes it to a file for checking and for PA
+systems, so both get exactly the same sound. No Qt here.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from array import array
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+from db.announce import Announcement, SpeechSettings
+from display.chime import load_chime
+from display.tts_worker import SpeechError
+from display.wavtools import RATE, join, read_mono16, silence, write_mono16
+
+AFTER_CHIME = 0.25  # seconds between the chime and the voice
+BETWEEN = 0.7  # between repeats: lets the hall's echo die down
+TAIL = 0.3
+
+
+class Synthesizer(Protocol):
+    """Something that speaks a text into a WAV file (pyttsx3 in a worker process, or a test fake)."""
+
+    def synthesize(self, text: str, voice: str, rate: int, volume: float, path: Path) -> str | None: ...
+
+    def close(self) -> None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Rendered:
+    """One announcement's sound file, and whether the voice made it in."""
+
+    path: Path
+    seconds: float
+    spoken: bool
+    warning: str | None = None
+
+
+class Renderer:
+    """Makes announcement WAVs; one thread at a time (the speech queue's) may call render()."""
+
+    def __init__(self, synth: Synthesizer | None, settings: SpeechSettings | None = None,
+                 workdir: Path | None = None) -> None:
+        self.synth = synth
+        self.settings = settings or SpeechSettings()  # replaced whole when the venue config changes
+        self.workdir = workdir or Path(tempfile.mkdtemp(prefix="antre-speech-"))
+        self.chime = load_chime()
+        self._cache: dict[tuple[str, str, int, float, str], array] = {}
+        self._count = 0
+
+    def prepare(self) -> None:
+        """Start the synthesizer ahead of the first call; raises SpeechError when there is no TTS."""
+        if self.synth is None:
+            raise SpeechError("text-to-speech is switched off")
+        start = getattr(self.synth, "start", None)
+        if start is not None:
+            start()
+
+    def speak(self, language: str, text: str) -> tuple[array, str | None]:
+        """The samples of one text in one language, and any warning from the engine."""
+        s = self.settings
+        voice = s.voice_for(language)
+        key = (voice, text, s.rate, s.volume, language)
+        if key in self._cache:  # a recall says the same words again: no need to synthesize twice
+            return self._cache[key], None
+        if self.synth is None:
+            raise SpeechError("text-to-speech is switched off")
+        self._count += 1
+        tmp = self.workdir / f"speech-{self._count}.wav"  # never a path an engine might still write to
+        warning = self.synth.synthesize(text, voice, s.rate, s.volume, tmp)
+        try:
+            samples = read_mono16(tmp, RATE)
+        except (OSError, EOFError, ValueError) as exc:
+            raise SpeechError(f"unreadable speech file: {exc}") from None
+        finally:
+            tmp.unlink(missing_ok=True)
+        if len(self._cache) > 64:
+            self._cache.clear()
+        self._cache[key] = samples
+        return samples, warning
+
+    def render(self, announcement: Announcement, path: Path) -> Rendered:
+        """Write chime + speech to `path`; with no working TTS the chime alone, and a warning."""
+        s = self.settings
+        pieces = [self.chime, silence(AFTER_CHIME)] if s.chime else []
+        warning: str | None = None
+        spoken = False
+        for i, (language, text) in enumerate(announcement.parts()):
+            try:
+                samples, note = self.speak(language, text)
+            except SpeechError as exc:
+                warning = str(exc)
+                break
+            warning = warning or note
+            if i:
+                pieces.append(silence(BETWEEN))
+            pieces.append(samples)
+            spoken = True
+        pieces.append(silence(TAIL))
+        samples = join(pieces)
+        write_mono16(path, samples)
+        return Rendered(path, len(samples) / RATE, spoken, warning)
+
+    def close(self) -> None:
+        """Stop the synthesizer."""
+        if self.synth is not None:
+            self.synth.close()

@@ -1,0 +1,48 @@
+"""`antre kiosk`: start the touch ticket machine."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import signal
+import sys
+
+from db.database import default_url
+
+
+def main(args: argparse.Namespace) -> int:
+    """Run the kiosk until staff leave it (hidden gesture + PIN) or, windowed, the window closes."""
+    from kiosk.pyside_guard import keep_none_alive
+
+    keep_none_alive()
+    from PySide6.QtWidgets import QApplication
+
+    import kiosk.escpos_backend  # noqa: F401 - sets python-escpos' cache folder before anything imports it
+    from kiosk.settings import parse_printer_spec
+    from kiosk.window import KioskWindow
+    from qtkit.worker import DbWorker
+
+    # force: importing python-escpos already called basicConfig() with its WARNING-level default.
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s", force=True)
+    if args.printer:
+        try:
+            parse_printer_spec(args.printer)
+        except ValueError as exc:
+            print(f"antre kiosk: {exc}", file=sys.stderr)
+            return 2
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName("Antre Kiosk")
+    worker = DbWorker(args.db or default_url())
+    window = KioskWindow(worker, printer_spec=args.printer, lang=args.lang, fullscreen=args.fullscreen,
+                         size_from_config=True)
+    window.exit_requested.connect(app.quit)
+    window.resize(1080, 1920)
+    window.show_kiosk()
+    previous = signal.signal(signal.SIGINT, lambda *_: app.quit())  # Ctrl+C in the terminal that started it
+    try:
+        return app.exec()
+    finally:
+        signal.signal(signal.SIGINT, previous)
+        window.shutdown()
+        window.close()
+        worker.stop()

@@ -1,0 +1,143 @@
+"""The kiosk window's input: the QR scanner (a keyboard that types), the idle timer, the staff exit.
+
+A mixin of KioskWindow. No key does anything at a kiosk except complete a scan; staff leave the
+lockdown through a hidden gesture (taps on the logo) and a supervisor/admin PIN.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtGui import QCloseEvent, QKeyEvent
+from PySide6.QtWidgets import QWidget
+
+from db.errors import DatabaseUnavailable
+from db.rescan import RescanResult
+from db.ticket_layout import parse_qr
+from kiosk import actions
+from kiosk.printers import PrintJob
+from kiosk.texts import tr
+
+log = logging.getLogger("kiosk.window")
+SCAN_GAP = 1.0  # seconds between keys before a half-typed scan is dropped
+STAFF_TAP_WINDOW = 4.0
+
+
+class InputMixin:
+    """Scans, idle timeout, staff gesture and PIN, and the close guard."""
+
+    # --- scanning a ticket again ---------------------------------------------------------------
+    def scanned(self, text: str) -> None:
+        """The scanner typed a QR text and Enter."""
+        if self.busy or self.view in ("staff", "ticket") or self._blocking() in ("config", "loading"):
+            return
+        if self.db_online is False:
+            self._show_block("unavailable")
+            return
+        parsed = parse_qr(text)
+        if parsed is None:
+            self._scan_result(RescanResult("unknown", ""))
+            return
+        self.busy = True
+        self.worker.run(actions.scan(parsed[0], parsed[1], self.clock()), self._scan_result, self._scan_failed)
+
+    def _scan_result(self, result: RescanResult) -> None:
+        self.busy = False
+        lang, o = self.lang, result.outcome
+        args = {"code": result.code, "n": result.ahead,
+                "counter": (result.ticket.counter_name if result.ticket else "") or "loket"}
+        kind = {"requeued": "ok", "waiting": "info", "called": "info", "serving": "info"}.get(o, "warn")
+        self.message.show_message(kind, tr(f"scan_{o}", lang, **args), tr(f"scan_{o}_body", lang, **args),
+                                  action=tr("ok", lang))
+        self._show_message_for(self.settings.kiosk.message_seconds)
+
+    def _scan_failed(self, error: Exception) -> None:
+        self.busy = False
+        if isinstance(error, DatabaseUnavailable):
+            self._show_block("unavailable")
+        else:
+            log.error("scan failed: %s", error)
+            self._scan_result(RescanResult("unknown", ""))
+
+    def _show_message_for(self, seconds: int) -> None:
+        self._set_view("message")
+        self.back_home.start(seconds * 1000)
+
+    # --- staff exit (hidden gesture + PIN) -----------------------------------------------------
+    def _corner_tapped(self) -> None:
+        now = time.monotonic()
+        self._staff_taps = [t for t in self._staff_taps if now - t < STAFF_TAP_WINDOW] + [now]
+        if len(self._staff_taps) >= self.settings.kiosk.staff_taps and not self.busy:
+            self._staff_taps = []
+            self._staff_wrong = 0
+            self.staff.start(self.lang)
+            self._set_view("staff")
+
+    def _check_pin(self, pin: str) -> None:
+        self.worker.run(actions.check_staff_pin(pin), self._pin_checked, lambda _e: self._pin_checked(False))
+
+    def _pin_checked(self, ok: bool) -> None:
+        if self.view != "staff":
+            return
+        self.idle.start()
+        if ok:
+            self.staff.show_menu()
+            return
+        self._staff_wrong += 1
+        if self._staff_wrong >= 3:
+            self.go_home()
+        else:
+            self.staff.wrong()
+
+    def _staff_exit(self) -> None:
+        self._may_close = True
+        self.exit_requested.emit()
+        self.close()
+
+    def _test_print(self) -> None:
+        name = self.data.venue.name if self.data else "Antre"
+        printer = self.printing.printer.name if self.printing.printer else "none"
+        layout = actions.test_layout(name, printer, self.clock().astimezone(), self.columns)
+        self.printing.submit(PrintJob(layout, f"test_{int(time.time())}"))
+
+    # --- input: idle timer, scanner keys, lockdown ---------------------------------------------
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
+        kind = event.type()
+        if kind in (QEvent.Type.MouseButtonPress, QEvent.Type.TouchBegin):
+            if self.idle.isActive():
+                self.idle.start()
+        elif kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease, QEvent.Type.ShortcutOverride):
+            if isinstance(obj, QWidget) and (obj is self or self.isAncestorOf(obj)):
+                if kind == QEvent.Type.KeyPress:
+                    self._scan_key(event)  # type: ignore[arg-type]
+                return True  # no keyboard shortcut does anything at a kiosk
+        return False
+
+    def _scan_key(self, event: QKeyEvent) -> None:
+        now = time.monotonic()
+        if now - self._scan_last > SCAN_GAP:
+            self._scan_buffer = ""
+        self._scan_last = now
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            text, self._scan_buffer = self._scan_buffer, ""
+            if text.strip():
+                self.scanned(text)
+        elif event.text() and event.text().isprintable():
+            self._scan_buffer = (self._scan_buffer + event.text())[-200:]
+
+    def _idle_timeout(self) -> None:
+        if self.busy:
+            self.idle.start()
+            return
+        if self.view in ("agency", "confirm", "staff", "message"):
+            self.lang = self.lang_forced or self.settings.kiosk.language
+            self._retranslate()
+            self.go_home()
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
+        if self.locked and not self._may_close:
+            event.ignore()  # Alt+F4 and the like: staff leave through the gesture and PIN
+            return
+        super().closeEvent(event)

@@ -1,0 +1,195 @@
+"""Screenshots of every kiosk screen, both orientations and both languages (`python -m kiosk.screens OUTDIR`).
+
+Real widgets on the offscreen platform over a seeded SQLite database in a temp folder; files go
+to OUTDIR/kiosk/<orientation>-<lang>-<screen>.png, plus the printed ticket at 80 and 58 mm.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from db import open_database, unit_of_work  # noqa: E402
+from db.queue import issue_ticket  # noqa: E402
+from db.ticket_layout import ticket_content, ticket_layout  # noqa: E402
+from kiosk.demo_venue import DEMO_NOW, seed  # noqa: E402
+from kiosk.printers import PrinterState, PrinterStatus, PrintError, PrintJob, TicketPrinter  # noqa: E402
+
+ORIENTATIONS = {"portrait": (1080, 1920), "landscape": (1920, 1080)}
+
+
+class ScreenPrinter(TicketPrinter):
+    """A stand-in printer whose status and outcome the script sets; a job waits until released."""
+
+    name = "screenshot"
+
+    def __init__(self) -> None:
+        self.state = PrinterStatus(PrinterState.OK)
+        self.fail = False
+        self.release = threading.Event()
+
+    def status(self) -> PrinterStatus:
+        return self.state
+
+    def print_ticket(self, job: PrintJob) -> None:
+        self.release.wait(10)
+        self.release.clear()
+        if self.fail:
+            raise PrintError("connection refused")
+
+
+def _wait(app: object, cond: Callable[[], bool], timeout: float = 10.0) -> None:
+    end = time.monotonic() + timeout
+    while not cond():
+        app.processEvents()  # type: ignore[attr-defined]
+        if time.monotonic() > end:
+            raise TimeoutError("the kiosk did not reach the expected state")
+        time.sleep(0.01)
+    for _ in range(3):
+        app.processEvents()  # type: ignore[attr-defined]
+
+
+def capture(outdir: Path, *, orientations: tuple[str, ...] = ("portrait", "landscape"),
+            langs: tuple[str, ...] = ("id", "en")) -> list[Path]:
+    """Render every screen; returns the PNG paths written."""
+    from kiosk.pyside_guard import keep_none_alive
+
+    keep_none_alive()
+    from PySide6.QtWidgets import QApplication
+
+    from kiosk.window import KioskWindow
+    from qtkit.worker import DbWorker
+
+    app = QApplication.instance() or QApplication([])
+    target = outdir / "kiosk"
+    target.mkdir(parents=True, exist_ok=True)
+    written: list[Path] = []
+    with tempfile.TemporaryDirectory(prefix="antre-kiosk-") as tmp:
+        written += _tickets(seed(Path(tmp) / "tickets")[0], target)
+        for orientation in orientations:
+            for lang in langs:
+                folder = Path(tmp) / f"{orientation}-{lang}" / "db"
+                url, missed = seed(folder)
+                worker = DbWorker(url)
+                printer = ScreenPrinter()
+                w = KioskWindow(worker, printer=printer, lang=lang, clock=lambda: DEMO_NOW)
+                try:
+                    w.resize(*ORIENTATIONS[orientation])
+                    w.show()
+                    written += _walk(app, w, printer, target / f"{orientation}-{lang}-", folder, missed)
+                finally:
+                    printer.release.set()
+                    w.shutdown()
+                    w.close()
+                    w.deleteLater()
+                    worker.stop()
+                    app.processEvents()
+    return written
+
+
+def _walk(app: object, w: object, printer: ScreenPrinter, prefix: Path, db_folder: Path,
+          missed: str) -> list[Path]:
+    shots: list[Path] = []
+
+    def shot(name: str) -> None:
+        for _ in range(3):
+            app.processEvents()  # type: ignore[attr-defined]
+        path = Path(f"{prefix}{name}.png")
+        w.grab().save(str(path), "PNG", 0)  # type: ignore[attr-defined] - 0: smallest file
+        shots.append(path)
+
+    _wait(app, lambda: w.view == "home")  # type: ignore[attr-defined]
+    shot("1-home")
+    w.open_agency("DUKCAPIL")  # type: ignore[attr-defined]
+    shot("2-agency")
+    w.open_agency("POLRES")  # type: ignore[attr-defined]
+    shot("2-agency-closed")
+    w.open_agency("DUKCAPIL")  # type: ignore[attr-defined]
+    w.open_service("A")  # type: ignore[attr-defined]
+    shot("3-confirm")
+    w.confirm.priority_button.click()  # type: ignore[attr-defined]
+    shot("3-confirm-priority")
+    w.confirm.pages.setCurrentIndex(0)  # type: ignore[attr-defined]
+    w.confirm.take_button.click()  # type: ignore[attr-defined]
+    _wait(app, lambda: w.view == "ticket")  # type: ignore[attr-defined]
+    shot("4-ticket-printing")
+    printer.release.set()
+    _wait(app, lambda: not w.jobs and w.ticket.preview.isVisible())  # type: ignore[attr-defined]
+    shot("4-ticket-printed")
+    w.go_home()  # type: ignore[attr-defined]
+    w.open_agency("DUKCAPIL")  # type: ignore[attr-defined]
+    w.open_service("C")  # type: ignore[attr-defined]
+    printer.fail = True
+    w.confirm.priority.emit("lansia")  # type: ignore[attr-defined]
+    _wait(app, lambda: w.view == "ticket")  # type: ignore[attr-defined]
+    printer.release.set()
+    _wait(app, lambda: w.ticket.failed)  # type: ignore[attr-defined]
+    shot("5-ticket-print-failed")
+    printer.fail = False
+    w.go_home()  # type: ignore[attr-defined]
+    w.scanned(missed)  # type: ignore[attr-defined]
+    _wait(app, lambda: w.view == "message")  # type: ignore[attr-defined]
+    shot("6-scan-requeued")
+    w.scanned("hello")  # type: ignore[attr-defined]
+    _wait(app, lambda: w.message.kind == "warn")  # type: ignore[attr-defined]
+    shot("6-scan-unknown")
+    w.go_home()  # type: ignore[attr-defined]
+    printer.state = PrinterStatus(PrinterState.PAPER_OUT, "paper end")
+    w.printing.check_status()  # type: ignore[attr-defined]
+    _wait(app, lambda: w.view == "printer")  # type: ignore[attr-defined]
+    shot("7-printer-problem")
+    printer.state = PrinterStatus(PrinterState.OK)
+    w.printing.check_status()  # type: ignore[attr-defined]
+    _wait(app, lambda: w.view == "home")  # type: ignore[attr-defined]
+    moved = db_folder.with_name("db-away")
+    os.rename(db_folder, moved)
+    try:
+        _wait(app, lambda: w.view == "unavailable")  # type: ignore[attr-defined]
+        shot("8-unavailable")
+    finally:
+        os.rename(moved, db_folder)
+    _wait(app, lambda: w.view == "home")  # type: ignore[attr-defined]
+    for _ in range(5):
+        w.header.corner_tapped.emit()  # type: ignore[attr-defined]
+    w.staff.pin = "2468"  # type: ignore[attr-defined]
+    w.staff._refresh()  # type: ignore[attr-defined]
+    shot("9-staff-pin")
+    return shots
+
+
+def _tickets(url: str, target: Path) -> list[Path]:
+    """The printed ticket as PNG at 80 and 58 mm (priority ticket, Bahasa Indonesia and English)."""
+    from kiosk.escpos_backend import profile_columns
+    from kiosk.ticket_image import render_png
+
+    sessions = open_database(url)
+    with unit_of_work(sessions) as s:
+        issued = issue_ticket(s, "A", priority=True, priority_category="lansia", now=DEMO_NOW)
+        content = ticket_content(s, issued.ticket.id, ahead=issued.ahead, wait=issued.estimated_wait_minutes)
+    sessions.kw["bind"].dispose()
+    paths = []
+    for mm, profile, lang in ((80, "TM-T88V", "id"), (58, "RP-F10-58mm", "en")):
+        cols = profile_columns(profile)
+        path = target / f"ticket-{mm}mm-{lang}.png"
+        render_png(ticket_layout(content, lang, columns=cols), path, paper_mm=mm, columns=cols)
+        paths.append(path)
+    return paths
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = sys.argv[1:] if argv is None else argv
+    outdir = Path(args[0] if args else "docs/screenshots")
+    for path in capture(outdir):
+        print(path)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

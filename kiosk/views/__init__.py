@@ -1,0 +1,1 @@
+"""The kiosk's screens; each only renders what the window hands it."""

@@ -1,0 +1,304 @@
+"""Building blocks of the kiosk screens: pixel fonts, large tiles and buttons, the header, a QR widget.
+
+Sizes are in pixels for a 1080-pixel short side (1080x1920 or 1920x1080) read from one metre:
+body text at least 28 px, every touch target at least 15 mm (qtkit.theme.mm) and in practice
+much larger.
+"""
+
+from __future__ import annotations
+
+import qrcode
+from PySide6.QtCore import QRectF, QSize, Qt, Signal
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPainterPath, QPaintEvent, QPen
+from PySide6.QtWidgets import QAbstractButton, QLabel, QPushButton, QSizePolicy, QWidget
+
+from qtkit import theme
+
+BODY = 30
+SMALL = 28
+TITLE = 52
+GREY_BG = "#D3D8DE"
+GREY_INK = "#2E3B47"
+TAKE = "#1B5E20"
+PRIORITY = "#4A148C"
+MIN_TOUCH_MM = 15
+
+
+def px_font(px: int, bold: bool = False) -> QFont:
+    """The house font at a pixel size (pixels, not points: the kiosk is specified in pixels)."""
+    f = QFont(theme.FONT_FAMILY)
+    f.setPixelSize(px)
+    f.setBold(bold)
+    return f
+
+
+def touch(px: int) -> int:
+    """At least `px`, and never below the 15 mm minimum touch size."""
+    return max(px, theme.mm(MIN_TOUCH_MM))
+
+
+def label(text: str = "", px: int = BODY, *, bold: bool = False, color: str = theme.INK,
+          align: Qt.AlignmentFlag = Qt.AlignmentFlag.AlignLeft, wrap: bool = True) -> QLabel:
+    w = QLabel(text)
+    w.setFont(px_font(px, bold))
+    w.setStyleSheet(f"color: {color}; background: transparent;")
+    w.setAlignment(align | Qt.AlignmentFlag.AlignVCenter)
+    w.setWordWrap(wrap)
+    return w
+
+
+def button(text: str, color: str, px: int = 36, height: int = 120, *, outline: bool = False) -> QPushButton:
+    """A large flat button; `outline` draws a light one for secondary actions (Back, Cancel)."""
+    b = QPushButton(text)
+    b.setFont(px_font(px, True))
+    b.setMinimumHeight(touch(height))
+    b.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+    b.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+    fg, bg = (color, "#FFFFFF") if outline else (theme.text_on(color), color)
+    border = f"4px solid {color}"
+    b.setStyleSheet(
+        f"QPushButton {{ color: {fg}; background: {bg}; border: {border}; border-radius: 18px; padding: 8px 24px; }}"
+        f"QPushButton:pressed {{ background: {QColor(bg).darker(130).name()}; }}"
+        f"QPushButton:disabled {{ color: {GREY_INK}; background: {GREY_BG}; border-color: {GREY_BG}; }}"
+    )
+    return b
+
+
+class Tile(QAbstractButton):
+    """A big touch tile: a coloured card with a badge, a bold title and a few lines under it."""
+
+    def __init__(self, color: str = theme.ACCENT, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.color = color
+        self.title = ""
+        self.lines: list[str] = []
+        self.badge = ""
+        self.note = ""  # why a disabled tile cannot be chosen
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self.setMinimumHeight(touch(120))
+
+    def set_content(self, title: str, lines: list[str], *, badge: str = "", note: str = "",
+                    enabled: bool = True) -> None:
+        self.title, self.lines, self.badge, self.note = title, lines, badge, note
+        self.setEnabled(enabled)
+        self.setAccessibleName(title)
+        self.update()
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt override
+        return QSize(400, 180)
+
+    def paintEvent(self, _event: QPaintEvent) -> None:  # noqa: N802 - Qt override
+        p = QPainter(self)
+        p.setRenderHint(QPainter.RenderHint.Antialiasing)
+        r = QRectF(self.rect()).adjusted(3, 3, -3, -3)
+        bg = QColor(self.color if self.isEnabled() else GREY_BG)
+        if self.isDown():
+            bg = bg.darker(125)
+        ink = QColor(theme.text_on(bg.name()) if self.isEnabled() else GREY_INK)
+        path = QPainterPath()
+        path.addRoundedRect(r, 22, 22)
+        p.fillPath(path, bg)
+        x = r.left() + 28
+        if self.badge:
+            d = min(r.height() - 40, 110.0)
+            circle = QRectF(x, r.center().y() - d / 2, d, d)
+            p.setBrush(QColor(255, 255, 255, 235) if self.isEnabled() else QColor("#FFFFFF"))
+            p.setPen(Qt.PenStyle.NoPen)
+            p.drawEllipse(circle)
+            p.setPen(QPen(QColor(self.color if self.isEnabled() else GREY_INK)))
+            p.setFont(fit_font(self.badge, int(d * 0.42), int(d * 0.78), minimum=12, step=2))
+            p.drawText(circle, Qt.AlignmentFlag.AlignCenter, self.badge)
+            x = circle.right() + 28
+        text_rect = QRectF(x, r.top() + 14, r.right() - x - 24, r.height() - 28)
+        self._paint_text(p, text_rect, ink)
+        p.end()
+
+    def _paint_text(self, p: QPainter, rect: QRectF, ink: QColor) -> None:
+        parts: list[tuple[str, QFont]] = [(self.title, px_font(36, True))]
+        parts += [(line, px_font(SMALL)) for line in self.lines if line]
+        if self.note and not self.isEnabled():
+            parts.append((self.note, px_font(SMALL, True)))
+        flags = int(Qt.AlignmentFlag.AlignLeft) | int(Qt.TextFlag.TextWordWrap)
+        heights = []
+        for text, f in parts:
+            heights.append(QFontMetrics(f).boundingRect(rect.toRect(), flags, text).height())
+        # Shrink the title until everything fits: long agency names must not be clipped.
+        title_px = 36
+        widest = QFontMetrics(parts[0][1]).boundingRect(rect.toRect(), flags, self.title).width()
+        while (sum(heights) + 6 * len(parts) > rect.height() or widest > rect.width()) and title_px > 22:
+            title_px -= 2
+            parts[0] = (self.title, px_font(title_px, True))
+            box = QFontMetrics(parts[0][1]).boundingRect(rect.toRect(), flags, self.title)
+            heights[0], widest = box.height(), box.width()
+        y = rect.top() + max(0.0, (rect.height() - sum(heights) - 6 * (len(parts) - 1)) / 2)
+        p.setPen(ink)
+        for (text, f), h in zip(parts, heights, strict=True):
+            p.setFont(f)
+            p.drawText(QRectF(rect.left(), y, rect.width(), h), flags, text)
+            y += h + 6
+
+
+class QrWidget(QWidget):
+    """A QR code drawn crisp at any size (for the on-screen ticket a citizen can photograph)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.matrix: list[list[bool]] = []
+        self.setMinimumSize(200, 200)
+
+    def set_data(self, data: str) -> None:
+        code = qrcode.QRCode(border=2, error_correction=qrcode.constants.ERROR_CORRECT_M)
+        code.add_data(data)
+        code.make(fit=True)
+        self.matrix = code.get_matrix()
+        self.setToolTip(data)
+        self.update()
+
+    def paintEvent(self, _event: QPaintEvent) -> None:  # noqa: N802 - Qt override
+        p = QPainter(self)
+        side = min(self.width(), self.height())
+        p.fillRect(self.rect(), QColor("#FFFFFF"))
+        if not self.matrix:
+            p.end()
+            return
+        n = len(self.matrix)
+        cell = side // n
+        ox, oy = (self.width() - cell * n) // 2, (self.height() - cell * n) // 2
+        for y, row in enumerate(self.matrix):
+            for x, dark in enumerate(row):
+                if dark:
+                    p.fillRect(ox + x * cell, oy + y * cell, cell, cell, QColor("#000000"))
+        p.end()
+
+
+class ImageView(QWidget):
+    """An image drawn as large as the widget allows, keeping its proportions (the printed-ticket preview)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        from PySide6.QtGui import QImage
+
+        self.image = QImage()
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self.setMinimumSize(1, 1)
+
+    def set_image(self, image: object) -> None:
+        self.image = image  # type: ignore[assignment]
+        self.update()
+
+    def paintEvent(self, _event: QPaintEvent) -> None:  # noqa: N802 - Qt override
+        if self.image.isNull():
+            return
+        p = QPainter(self)
+        p.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
+        size = self.image.size().scaled(self.size(), Qt.AspectRatioMode.KeepAspectRatio)
+        x, y = (self.width() - size.width()) // 2, (self.height() - size.height()) // 2
+        p.fillRect(x + 6, y + 6, size.width(), size.height(), QColor(0, 0, 0, 40))  # a soft shadow: paper
+        p.drawImage(QRectF(x, y, size.width(), size.height()), self.image)
+        p.end()
+
+
+def fit_font(text: str, px: int, width: int, *, bold: bool = True, minimum: int = 40, step: int = 8) -> QFont:
+    """The largest font up to `px` that shows `text` on one line within `width` pixels."""
+    f = px_font(px, bold)
+    while px > minimum and QFontMetrics(f).horizontalAdvance(text) > width:
+        px -= step
+        f = px_font(px, bold)
+    return f
+
+
+class Header(QWidget):
+    """Venue name and logo, date and clock, the language toggle; the logo corner hides the staff gesture.
+
+    Portrait puts the clock and the language button on a second row so the venue name has room.
+    """
+
+    lang_clicked = Signal()
+    corner_tapped = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        from PySide6.QtWidgets import QGridLayout, QVBoxLayout
+
+        self.setObjectName("header")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        self.setStyleSheet(f"QWidget#header {{ background: {theme.ACCENT}; }}")
+        self.grid = QGridLayout(self)
+        self.grid.setContentsMargins(28, 16, 28, 16)
+        self.grid.setHorizontalSpacing(28)
+        self.grid.setVerticalSpacing(10)
+        self.logo = QLabel()
+        self.logo.setFixedSize(130, 130)
+        self.logo.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.logo.setStyleSheet("background: #FFFFFF; border-radius: 16px;")
+        self.logo.mousePressEvent = lambda _e: self.corner_tapped.emit()  # type: ignore[method-assign]
+        self.names = QWidget()
+        names = QVBoxLayout(self.names)
+        names.setContentsMargins(0, 0, 0, 0)
+        names.setSpacing(2)
+        self.venue = label("", 40, bold=True, color="#FFFFFF")
+        self.address = label("", SMALL, color="#FFFFFF")
+        names.addWidget(self.venue)
+        names.addWidget(self.address)
+        self.clock = QWidget()
+        clock = QVBoxLayout(self.clock)
+        clock.setContentsMargins(0, 0, 0, 0)
+        clock.setSpacing(0)
+        self.time = label("", 52, bold=True, color="#FFFFFF", wrap=False)
+        self.date = label("", SMALL, color="#FFFFFF", wrap=False)
+        clock.addWidget(self.time)
+        clock.addWidget(self.date)
+        self.lang = button("English", "#FFFFFF", 30, 100)
+        self.lang.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
+        self.lang.setFixedHeight(touch(96))
+        self.lang.clicked.connect(self.lang_clicked)
+        self.wide: bool | None = None
+        self.set_wide(False)
+
+    def set_wide(self, wide: bool) -> None:
+        """One row (landscape) or two (portrait)."""
+        if wide == self.wide:
+            return
+        self.wide = wide
+        for w in (self.logo, self.names, self.clock, self.lang):
+            self.grid.removeWidget(w)
+        right = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+        for col in range(4):
+            self.grid.setColumnStretch(col, 0)
+        if wide:
+            self.grid.addWidget(self.logo, 0, 0)
+            self.grid.addWidget(self.names, 0, 1)
+            self.grid.addWidget(self.clock, 0, 2, right)
+            self.grid.addWidget(self.lang, 0, 3, right)
+            self.grid.setColumnStretch(1, 1)
+            self.setFixedHeight(170)
+        else:
+            self.grid.addWidget(self.logo, 0, 0, 2, 1, Qt.AlignmentFlag.AlignTop)
+            self.grid.addWidget(self.names, 0, 1, 1, 2)
+            self.grid.addWidget(self.clock, 1, 1)
+            self.grid.addWidget(self.lang, 1, 2, right)
+            self.grid.setColumnStretch(1, 1)
+            self.setFixedHeight(250)
+        for w in (self.time, self.date):
+            w.setAlignment((Qt.AlignmentFlag.AlignRight if wide else Qt.AlignmentFlag.AlignLeft)
+                           | Qt.AlignmentFlag.AlignVCenter)
+
+    def set_venue(self, name: str, address: str, logo_path: str = "") -> None:
+        from PySide6.QtGui import QPixmap
+
+        self.venue.setText(name)
+        self.address.setText(address)
+        self.address.setVisible(bool(address))
+        pix = QPixmap(logo_path) if logo_path else QPixmap()
+        if not pix.isNull():
+            self.logo.setPixmap(pix.scaled(118, 118, Qt.AspectRatioMode.KeepAspectRatio,
+                                           Qt.TransformationMode.SmoothTransformation))
+        else:
+            self.logo.setFont(px_font(44, True))
+            self.logo.setStyleSheet(f"background: #FFFFFF; color: {theme.ACCENT}; border-radius: 16px;")
+            self.logo.setText("MPP")
+
+    def set_lang_button(self, text: str) -> None:
+        self.lang.setText(text)
+        self.lang.setFixedWidth(QFontMetrics(self.lang.font()).horizontalAdvance(text) + 80)

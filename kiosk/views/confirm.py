@@ -1,0 +1,160 @@
+"""Confirm: the service standard (requirements, fee, completion time) and the take/priority buttons."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QBoxLayout, QFrame, QStackedWidget, QVBoxLayout, QWidget
+
+from db.catalog import ServiceView
+from db.views import ServiceQueue
+from kiosk.texts import duration, priority_choices, rupiah, tr, wait_text
+from kiosk.views.common import BODY, PRIORITY, SMALL, TAKE, TITLE, button, label
+from qtkit import theme
+
+
+class ConfirmScreen(QWidget):
+    """What the citizen must bring and pay, before they queue; 'Ambil Antrian' and 'Prioritas'."""
+
+    take = Signal()
+    priority = Signal(str)  # category
+    back = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.pages = QStackedWidget(self)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(self.pages)
+        self._build_details()
+        self._build_priority()
+        self.categories: list[str] = []
+        self._lang = "id"
+
+    # --- details page -------------------------------------------------------------------------
+    def _build_details(self) -> None:
+        page = QWidget()
+        self.box = QBoxLayout(QBoxLayout.Direction.TopToBottom, page)
+        self.box.setContentsMargins(40, 28, 40, 28)
+        self.box.setSpacing(36)
+        info = QVBoxLayout()
+        info.setSpacing(14)
+        self.agency = label("", SMALL + 2, color=theme.MUTED)
+        self.name = label("", TITLE, bold=True)
+        self.queue = label("", 34, bold=True, color=theme.ACCENT)
+        info.addWidget(self.agency)
+        info.addWidget(self.name)
+        info.addWidget(self.queue)
+        card = QFrame()
+        card.setObjectName("card")
+        card.setStyleSheet(f"QFrame#card {{ background: #FFFFFF; border: 3px solid {theme.INK}; border-radius: 18px; }}")
+        self.card = QVBoxLayout(card)
+        self.card.setContentsMargins(32, 26, 32, 26)
+        self.card.setSpacing(12)
+        self.req_title = label("", 36, bold=True)
+        self.card.addWidget(self.req_title)
+        self.req_items: list = []
+        self.req_box = QVBoxLayout()
+        self.req_box.setSpacing(10)
+        self.card.addLayout(self.req_box)
+        rule = QFrame()
+        rule.setFixedHeight(3)
+        rule.setStyleSheet(f"background: {theme.MUTED};")
+        self.card.addSpacing(10)
+        self.card.addWidget(rule)
+        self.card.addSpacing(6)
+        self.fee = label("", BODY + 2)
+        self.completion = label("", BODY + 2)
+        self.card.addWidget(self.fee)
+        self.card.addWidget(self.completion)
+        info.addSpacing(12)
+        info.addWidget(card)
+        info.addStretch(1)
+        self.box.addLayout(info, 3)
+        actions = QVBoxLayout()
+        actions.setSpacing(22)
+        actions.addStretch(1)
+        self.take_button = button("", TAKE, 56, 190)
+        self.take_button.clicked.connect(self.take)
+        self.priority_button = button("", PRIORITY, 38, 150)
+        self.priority_button.clicked.connect(self._ask_priority)
+        self.back_button = button("", theme.INK, 34, 110, outline=True)
+        self.back_button.clicked.connect(self.back)
+        actions.addWidget(self.take_button)
+        actions.addWidget(self.priority_button)
+        actions.addWidget(self.back_button)
+        self.box.addLayout(actions, 2)
+        self.pages.addWidget(page)
+
+    def _build_priority(self) -> None:
+        page = QWidget()
+        col = QVBoxLayout(page)
+        col.setContentsMargins(40, 40, 40, 28)
+        col.setSpacing(28)
+        self.prio_title = label("", TITLE, bold=True)
+        self.prio_service = label("", 36, color=theme.MUTED)
+        col.addWidget(self.prio_title)
+        col.addWidget(self.prio_service)
+        col.addSpacing(20)
+        self.prio_buttons = []
+        for i in range(3):
+            b = button("", PRIORITY, 44, 180)
+            b.clicked.connect(lambda _=False, i=i: self.priority.emit(self.categories[i]))
+            self.prio_buttons.append(b)
+            col.addWidget(b)
+        col.addStretch(1)
+        self.prio_back = button("", theme.INK, 34, 110, outline=True)
+        self.prio_back.clicked.connect(lambda: self.pages.setCurrentIndex(0))
+        col.addWidget(self.prio_back)
+        self.pages.addWidget(page)
+
+    def _ask_priority(self) -> None:
+        self.pages.setCurrentIndex(1)
+
+    def set_busy(self, busy: bool) -> None:
+        """Disable every action while a ticket is being issued (a double tap gives one ticket)."""
+        for b in [self.take_button, self.priority_button, *self.prio_buttons]:
+            b.setEnabled(not busy)
+
+    def show_service(self, service: ServiceView, agency_name: str, queue: ServiceQueue | None, lang: str,
+                     categories: list[str]) -> None:
+        self._lang = lang
+        self.pages.setCurrentIndex(0)
+        top = self.window()
+        wide = top.width() > top.height() * 1.2
+        self.box.setDirection(QBoxLayout.Direction.LeftToRight if wide else QBoxLayout.Direction.TopToBottom)
+        en = lang == "en"
+        self.agency.setText(agency_name)
+        self.name.setText(service.name_en if en else service.name)
+        waiting = queue.waiting if queue else 0
+        estimate = queue.estimated_wait_minutes if queue else None
+        self.queue.setText(f"{tr('waiting_people', lang, n=waiting)}   \u2022   {wait_text(estimate, lang)}")
+        self.req_title.setText(tr("requirements", lang))
+        for w in self.req_items:
+            self.req_box.removeWidget(w)
+            w.deleteLater()
+        items = list(service.requirements_en if en else service.requirements)
+        self.req_items = [label("\u2610  " + item, BODY + 2) for item in items] or [
+            label(tr("no_requirements", lang), BODY + 2, color=theme.MUTED)]
+        for w in self.req_items:
+            self.req_box.addWidget(w)
+        fee = tr("free", lang) if service.fee == 0 else rupiah(service.fee)
+        if service.fee_note:
+            fee += f" ({service.fee_note})"
+        self.fee.setText(f"<b>{tr('fee', lang)}:</b> {fee}")
+        self.completion.setText(f"<b>{tr('completion', lang)}:</b> {duration(service.completion_minutes, lang)}")
+        self.take_button.setText(tr("take", lang))
+        self.priority_button.setText(f"{tr('priority', lang)}\n{tr('priority_hint', lang)}")
+        self.priority_button.setVisible(service.allow_priority and bool(categories))
+        self.back_button.setText("\u2190  " + tr("back", lang))
+        self.prio_title.setText(tr("priority_title", lang))
+        self.prio_service.setText(service.name_en if en else service.name)
+        choices = [c for c in priority_choices(lang) if c[0] in categories]
+        self.categories = [key for key, _ in choices]
+        for i, b in enumerate(self.prio_buttons):
+            b.setVisible(i < len(choices))
+            if i < len(choices):
+                b.setText(choices[i][1])
+        self.prio_back.setText("\u2190  " + tr("back", lang))
+        self.set_busy(False)
+        for w in (self.fee, self.completion):
+            w.setTextFormat(Qt.TextFormat.RichText)

@@ -1,0 +1,59 @@
+"""Screenshots of the lobby display at TV resolutions: rendered by display.screens, checked not blank."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtGui import QImage
+
+from display.settings import DisplaySettings, Filter, display_settings
+from db.errors import ConfigError
+
+
+def test_every_screen_renders_at_its_size_and_is_not_blank(qtbot: Any, tmp_path: Path) -> None:
+    from display.screens import render_all
+
+    files = render_all(tmp_path)
+    names = {p.name for p in files}
+    assert {"1920x1080.png", "3840x2160.png", "portrait-1080x1920.png", "1920x1080-offline.png",
+            "1920x1080-new-call.png", "1920x1080-zone-lantai-2.png", "1920x1080-media.png"} <= names
+    for path in files:
+        image = QImage(str(path))
+        w, h = image.width(), image.height()
+        expected = (3840, 2160) if "3840" in path.name else (1080, 1920) if "portrait" in path.name else (1920, 1080)
+        assert (w, h) == expected, path.name
+        colours = {image.pixel(x, y) for x in range(0, w, w // 64) for y in range(0, h, h // 36)}
+        assert len(colours) > 8, f"{path.name} looks blank"
+    offline = QImage(str(tmp_path / "display" / "1920x1080-offline.png"))
+    new_call = QImage(str(tmp_path / "display" / "1920x1080-new-call.png"))
+    assert offline.pixelColor(960, 150).red() > 150  # the red banner
+    amber = sum(new_call.pixelColor(x, y).name() == "#ffc400" for x in range(40, 1040, 20) for y in range(130, 600, 20))
+    assert amber > 0.5 * 50 * 24  # the now-calling panel lit amber
+
+
+def test_display_settings_defaults_and_values() -> None:
+    assert display_settings(None) == DisplaySettings()
+    s = display_settings({"last_calls": 8, "highlight_seconds": 5, "zones": ["Lantai 1"], "english": False})
+    assert (s.last_calls, s.highlight_seconds, s.zones, s.english) == (8, 5.0, ("Lantai 1",), False)
+
+
+@pytest.mark.parametrize(("section", "message"), [
+    ({"last_calls": "many"}, r"\[display\]\.last_calls: must be a whole number from 0 to 20"),
+    ({"highlight_seconds": -1}, r"\[display\]\.highlight_seconds"),
+    ({"ticker_fps": 240}, r"\[display\]\.ticker_fps"),
+    ({"zones": "Lantai 1"}, r"\[display\]\.zones: must be a list"),
+    ({"media_folder": 3}, r"\[display\]\.media_folder: must be a text"),
+    ({"colour": "red"}, r"\[display\]\.colour: unknown key"),
+])
+def test_display_settings_problems_name_the_key(section: dict[str, object], message: str) -> None:
+    with pytest.raises(ConfigError, match=message):
+        display_settings(section)
+
+
+def test_filter_is_case_blind_and_describes_itself() -> None:
+    f = Filter.of(["lantai 2", " "], ["polres"])
+    assert f.zones == {"lantai 2"} and f.agencies == {"POLRES"}
+    assert f.describe() == "Lantai 2 · POLRES"
+    assert not Filter.of()
