@@ -12,9 +12,6 @@ from db.database import default_url
 
 def main(args: argparse.Namespace) -> int:
     """Run the kiosk until staff leave it (hidden gesture + PIN) or, windowed, the window closes."""
-    from kiosk.pyside_guard import keep_none_alive
-
-    keep_none_alive()
     from PySide6.QtWidgets import QApplication
 
     import kiosk.escpos_backend  # noqa: F401 - sets python-escpos' cache folder before anything imports it

@@ -49,9 +49,6 @@ def _percentile(values: list[float], p: float) -> float:
 
 def run(n: int = 200, warmup: int = 10) -> dict[str, float]:
     """Issue n tickets through the GUI; returns p50/p95/max in milliseconds."""
-    from kiosk.pyside_guard import keep_none_alive
-
-    keep_none_alive()
     from PySide6.QtCore import QEventLoop, Qt
     from PySide6.QtTest import QTest
     from PySide6.QtWidgets import QApplication

@@ -59,9 +59,6 @@ def _wait(app: object, cond: Callable[[], bool], timeout: float = 10.0) -> None:
 def capture(outdir: Path, *, orientations: tuple[str, ...] = ("portrait", "landscape"),
             langs: tuple[str, ...] = ("id", "en")) -> list[Path]:
     """Render every screen; returns the PNG paths written."""
-    from kiosk.pyside_guard import keep_none_alive
-
-    keep_none_alive()
     from PySide6.QtWidgets import QApplication
 
     from kiosk.window import KioskWindow

@@ -11,6 +11,7 @@ APT_PACKAGES=(
   libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 libxcb-xinerama0 libxcb-randr0
   libxcb-render-util0 libxcb-image0
   fonts-dejavu-core fonts-noto-core                         # readable fonts for kiosk and TV
+  libusb-1.0-0                                              # USB ticket printers (pyusb)
   postgresql                                                # the LAN database, for its tests
 )
 

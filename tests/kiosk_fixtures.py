@@ -16,11 +16,6 @@ from sqlalchemy import select
 from db import open_database, unit_of_work
 from db.config import load_config
 from db.models import Ticket
-from kiosk.pyside_guard import keep_none_alive
-
-# PySide6 6.12.0 on Python 3.11 leaks references to None/True/False; without this a long test
-# session aborts with "deallocating None" (see kiosk/pyside_guard.py). Done at collection time.
-keep_none_alive()
 
 DLE_EOT = b"\x10\x04"
 STATUS_OK = {1: 0x12, 2: 0x12, 4: 0x12}
