@@ -3,25 +3,43 @@
 from __future__ import annotations
 
 import argparse
+import os
+import signal
 import sys
 
 from db.database import default_url
 
 
 def main(args: argparse.Namespace) -> int:
-    """Run the console until its window closes."""
+    """Run the console until its window closes (or SIGINT/SIGTERM); a free counter is signed out."""
+    from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
     from counter.window import build_console
+    from qtkit.snapshots import install_snapshots
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("antre-counter")
+    # Ctrl+C and `systemctl stop` end the shift cleanly. Python runs signal handlers only between
+    # bytecodes, so a timer wakes the interpreter twice a second.
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: app.quit())
+    wake = QTimer(app)
+    wake.timeout.connect(lambda: None)
+    wake.start(500)
     window = build_console(args.db or default_url(), counter=args.counter, lang=getattr(args, "lang", None))
+    # `antre demo` starts consoles already signed in and asks for periodic screenshots.
+    user, _, pin = os.environ.get("ANTRE_DEMO_SIGNIN", "").partition(":")
+    if user and pin and args.counter:
+        window.controller.demo_sign_in(user, pin)
+    install_snapshots(window, f"counter-{(args.counter or 'console').upper()}")
     if args.windowed:
         window.resize(1366, 768)
         window.show()
     else:
         window.showFullScreen()
-    code = app.exec()
-    window.shutdown()
-    return int(code)
+    try:
+        return int(app.exec())
+    finally:
+        window.shutdown()
+        wake.stop()

@@ -61,6 +61,7 @@ class ConsoleController(QObject):
         self.last_notice: tuple[str, str] = ("", "")
         self.config_problems: list[str] = []
         self._pin: str | None = None  # only between a sign-in that must change the PIN and the change
+        self._demo: tuple[str, str] | None = None  # `antre demo`: sign in by itself once connected
         self._refreshing = False
         self._need = 0.0  # a read in flight must be followed by one reflecting at least this event id
         watcher.changed.connect(self._on_changes)
@@ -69,6 +70,19 @@ class ConsoleController(QObject):
     def start(self) -> None:
         """Begin following the event log; the first contact loads everything."""
         self.watcher.start()
+
+    def demo_sign_in(self, username: str, pin: str) -> None:
+        """For `antre demo` only: sign in at the fixed counter as soon as the venue is loaded; the demo's
+        seeded accounts keep their first PIN, so the forced PIN change is skipped (the PIN is still checked)."""
+        self._demo = (username, pin)
+        if self.setup is not None:
+            self._demo_go()
+
+    def _demo_go(self) -> None:
+        if self._demo and self.fixed_counter and self.phase == Phase.SIGN_IN and not self.busy:
+            user, pin = self._demo
+            self._demo = None
+            self.sign_in(self.fixed_counter, user, pin, change_pin=False)
 
     def stop(self) -> None:
         """Sign out if the counter is free (closing the console ends the shift), then stop the worker."""
@@ -100,7 +114,7 @@ class ConsoleController(QObject):
 
     # ---- signing in and out -------------------------------------------------------------------
 
-    def sign_in(self, counter: str, username: str, pin: str) -> None:
+    def sign_in(self, counter: str, username: str, pin: str, *, change_pin: bool = True) -> None:
         """Check the PIN and take the counter (on the worker); the answer comes by `sign_in_done`."""
         if self.busy:
             return
@@ -111,7 +125,7 @@ class ConsoleController(QObject):
             self._set_busy(False)
             if result.ok:
                 self.counter_code, self.operator, self.snapshot, self.selected = counter, result, None, None
-                if result.must_change_pin:
+                if result.must_change_pin and change_pin:
                     self._pin, self.phase = pin, Phase.CHANGE_PIN
                 else:
                     self.phase = Phase.CONSOLE
@@ -257,6 +271,7 @@ class ConsoleController(QObject):
             self.settings, self.config_problems = parse_settings(setup.section)
             self.t = Texts(self._lang_override or self.settings.language)
             self.changed.emit()
+            self._demo_go()
 
         self.worker.run(load_setup, done, self._read_failed, read=True)
 

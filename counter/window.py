@@ -8,7 +8,6 @@ from PySide6.QtWidgets import QStackedWidget, QVBoxLayout, QWidget
 
 from counter.console_page import ConsolePage
 from counter.controller import ConsoleController, Phase
-from counter.pyside_fix import guard_singletons
 from counter.signin_page import PinPage, SignInPage
 from counter.style import scale_for, stylesheet
 from counter.widgets import Banner
@@ -98,7 +97,6 @@ class CounterWindow(QWidget):
 def build_console(url: str, *, counter: str | None = None, lang: str | None = None,
                   poll_ms: int = 150) -> CounterWindow:
     """The console for a database URL, started (it connects and loads in the background)."""
-    guard_singletons()  # PySide6 6.12.0 on Python 3.11: see counter.pyside_fix
     worker = DbWorker(url)
     watcher = PollingWatcher(worker, interval_ms=poll_ms)
     controller = ConsoleController(worker, watcher, counter=counter, lang=lang)

@@ -54,7 +54,8 @@ def _wait_waiting(qtbot: Any, window: CounterWindow, n: int) -> None:
 
 def test_empty_queue_says_so(qtbot: Any, signed_in: CounterWindow, engine: Any) -> None:
     window = signed_in
-    assert window.console.table.empty.isVisible() and window.console.table.empty.text() == "Tidak ada tiket yang menunggu"
+    empty = window.console.table.empty
+    assert empty.isVisible() and empty.text() == "Tidak ada tiket yang menunggu"
     key(qtbot, window, "F8")  # open the counter
     qtbot.waitUntil(lambda: window.console.ticket.state == "free")
     assert window.console.ticket.idle.text() == "Antrean kosong:\nbelum ada tiket yang menunggu"

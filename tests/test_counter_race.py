@@ -77,7 +77,8 @@ def console_process(url: str, counter: str, user: str, ready: Any, go: Any, out:
 @pytest.mark.slow
 def test_two_consoles_racing_for_next_never_share_a_ticket(counter_url: str, tmp_path: Path) -> None:
     sessions = open_database(counter_url)
-    issued = issue(sessions, "A", TICKETS_A - 6) + issue(sessions, "A", 6, priority=True) + issue(sessions, "B", TICKETS_B)
+    issued = issue(sessions, "A", TICKETS_A - 6) + issue(sessions, "A", 6, priority=True)
+    issued += issue(sessions, "B", TICKETS_B)
     ctx = mp.get_context("spawn")
     ready = [ctx.Event(), ctx.Event()]
     go, out = ctx.Event(), ctx.Queue()

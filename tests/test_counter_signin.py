@@ -179,6 +179,21 @@ def test_antre_counter_starts_the_console(counter_url: str) -> None:
         "code": 0, "size": [1366, 768], "label": "This PC's counter: Loket 2 (L2)", "button": "Sign in"}
 
 
+def test_antre_demo_starts_a_console_already_signed_in(tmp_path: Path, venue_file: Path) -> None:
+    url = make_db(tmp_path / "demo", venue_file, must_change=True)  # the demo keeps the seeded PINs
+    wait_for_console = "\n            if w.controller.phase != 'console' or w.controller.snapshot is None: continue"
+    child = _CHILD.replace("page = w.sign_in_page", "page = w.sign_in_page" + wait_for_console)
+    child = child.replace("seen.update(", "seen.update(phase=str(w.controller.phase), who=w.console.who.text(), ")
+    argv = ["counter", "--db", url, "--counter", "L1", "--windowed"]
+    done = subprocess.run([sys.executable, "-c", child, *argv], capture_output=True, text=True, timeout=60,
+                          env={**os.environ, "QT_QPA_PLATFORM": "offscreen", "ANTRE_DEMO_SIGNIN": "siti:1234"})
+    assert done.returncode == 0, done.stderr
+    seen = json.loads(done.stdout.strip().splitlines()[-1])
+    assert seen["phase"] == "console" and seen["who"] == "Siti Rahmawati · siti"
+    with unit_of_work(open_database(url)) as s:  # closing the console at the end of the demo signed out
+        assert s.scalar(select(Counter.operator_id).where(Counter.code == "L1")) is None
+
+
 def test_closing_the_console_signs_out_a_free_counter(qtbot: Any, signed_in: CounterWindow, engine: Any) -> None:
     key(qtbot, signed_in, "F8")
     qtbot.waitUntil(lambda: signed_in.console.ticket.state == "free")
