@@ -8,7 +8,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QFrame, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
 from counter.controller import ConsoleController, Phase
-from counter.texts import tries_left
 from db.operators import SignIn
 
 
@@ -112,7 +111,7 @@ class SignInPage(QWidget):
             self.error.setText("")
             return
         if result.reason == "wrong_pin":
-            left = tries_left(result.message)
+            left = result.tries_left
             self.error.setText(t("si_wrong_pin", left=left) if left is not None else t("si_wrong_pin_plain"))
         elif result.reason == "locked":
             tz = ZoneInfo(self.controller.setup.timezone if self.controller.setup else "Asia/Jakarta")

@@ -155,12 +155,6 @@ class Texts:
         return f"{type(error).__name__}: {error}"
 
 
-def tries_left(message: str) -> int | None:
-    """The tries left in the engine's 'wrong PIN (N tries left)' message."""
-    found = re.search(r"(\d+) tries left", message)
-    return int(found.group(1)) if found else None
-
-
 def minutes_text(t: Texts, seconds: float) -> str:
     """Whole minutes, e.g. '12 mnt'."""
     return t("minutes", n=max(0, int(seconds // 60)))

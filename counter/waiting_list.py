@@ -85,8 +85,10 @@ class WaitingModel(QAbstractTableModel):
         if column == SERVICE:
             return ticket.service_name if self.t.lang == "id" else ticket.service_name_en
         if column == WAITED:
+            if ticket.status == "held" and ticket.held_at is not None:
+                return minutes_text(self.t, (self.now - ticket.held_at).total_seconds())  # parked this long
             if ticket.status != "waiting":
-                return self.t("no_value")  # a parked citizen is being served, not waiting
+                return self.t("no_value")
             return minutes_text(self.t, (self.now - ticket.queued_at).total_seconds())
         return tag_of(ticket, self.t)
 

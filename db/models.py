@@ -97,6 +97,7 @@ class EventKind(enum.StrEnum):
     SIGNED_OUT = "signed_out"
     SIGN_IN_FAILED = "sign_in_failed"
     LOCKED_OUT = "locked_out"
+    PIN_CHANGED = "pin_changed"
     CONFIG_LOADED = "config_loaded"
 
 

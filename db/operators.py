@@ -91,12 +91,15 @@ def add_operator(
     return row
 
 
-def set_pin(session: Session, username: str, pin: str, *, must_change: bool = False) -> None:
-    """Set an operator's PIN and clear any lockout."""
+def set_pin(session: Session, username: str, pin: str, *, must_change: bool = False,
+            now: datetime | None = None) -> None:
+    """Set an operator's PIN and clear any lockout (logged, without the PIN)."""
     check_pin_format(pin)
     row = _operator(session, username)
     row.pin_hash, row.must_change_pin = hash_pin(pin), must_change
     row.failed_attempts, row.locked_until = 0, None
+    session.flush()
+    record(session, EventKind.PIN_CHANGED, lookup.utc(now), operator_id=row.id, must_change=must_change)
 
 
 def disable_operator(session: Session, username: str) -> None:
@@ -119,6 +122,7 @@ class SignIn:
     role: str = ""
     must_change_pin: bool = False
     locked_until: datetime | None = None
+    tries_left: int | None = None
 
 
 def sign_in(session: Session, counter_code: str, username: str, pin: str, *, now: datetime | None = None) -> SignIn:
@@ -145,7 +149,8 @@ def sign_in(session: Session, counter_code: str, username: str, pin: str, *, now
                    until=row.locked_until.isoformat())
             return SignIn(False, "locked", "account locked after too many wrong PINs", username,
                           locked_until=row.locked_until)
-        return SignIn(False, "wrong_pin", f"wrong PIN ({MAX_FAILED - row.failed_attempts} tries left)", username)
+        left = MAX_FAILED - row.failed_attempts
+        return SignIn(False, "wrong_pin", f"wrong PIN ({left} tries left)", username, tries_left=left)
     if row.role == Role.OPERATOR and ctr.agency_id is not None and row.agency_id != ctr.agency_id:
         record(session, EventKind.SIGN_IN_FAILED, now, counter_id=ctr.id, operator_id=row.id, why="not_allowed")
         return SignIn(False, "not_allowed", f"{ctr.name} belongs to another agency", username)

@@ -27,6 +27,7 @@ class TicketView:
     called_at: datetime | None
     started_at: datetime | None
     finished_at: datetime | None
+    held_at: datetime | None
     counter: str | None
     counter_name: str | None
     operator: str | None
@@ -54,6 +55,7 @@ class TicketView:
             called_at=t.called_at,
             started_at=t.started_at,
             finished_at=t.finished_at,
+            held_at=t.held_at,
             counter=t.counter.code if t.counter else None,
             counter_name=t.counter.name if t.counter else None,
             operator=t.operator.username if t.operator else None,

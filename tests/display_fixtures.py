@@ -121,7 +121,7 @@ class Rig:
 
 
 def start_rig(qtbot: Any, url: str, *, filt: Any = None, synth: Any = None, size: tuple[int, int] = (1280, 720),
-              speed: float = 0.05) -> Rig:
+              speed: float = 0.05, record: Path | None = None, play: bool = True) -> Rig:
     """Build and start a display over the database, as `antre display` does but with fake devices."""
     from display.controller import DisplayController
     from display.render import Renderer
@@ -131,7 +131,7 @@ def start_rig(qtbot: Any, url: str, *, filt: Any = None, synth: Any = None, size
 
     synth = synth if synth is not None else RecordingSynth()
     player = make_recording_player(speed)
-    speech = AnnouncementQueue(Renderer(synth), player)
+    speech = AnnouncementQueue(Renderer(synth), player if play else None, record=record)
     worker = DbWorker(url)
     window = DisplayWindow()
     qtbot.addWidget(window)

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from counter.console_page import CALL_KEY, KEYS, SIGN_OUT_KEY
 from counter.settings import CounterSettings, parse_settings
 from counter.state import Action, Snapshot, allowed, load_snapshot, suggest_no_show
-from counter.texts import Texts, clock_text, figure_text, tries_left
+from counter.texts import Texts, clock_text, figure_text
 from db import NotFound, QueueEmpty, Refused, unit_of_work
 from db.models import Operator
 from db.operators import verify_pin
@@ -26,7 +26,7 @@ T0 = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)
 
 def _ticket(status: str, recalls: int = 0) -> TicketView:
     return TicketView(1, "A-001", "A", "KTP", "ID card", "DUKCAPIL", status, False, None, date(2026, 11, 23), 1,
-                      T0, T0, T0, None, None, "L1", "Loket 1", "siti", recalls, None, False, "")
+                      T0, T0, T0, None, None, None, "L1", "Loket 1", "siti", recalls, None, False, "")
 
 
 def _snapshot(ticket: TicketView | None = None, *, is_open: bool = True, parked: int = 0) -> Snapshot:
@@ -77,7 +77,6 @@ def test_texts() -> None:
     assert t.error(QueueEmpty("x")).startswith("ANTREAN KOSONG")
     assert en.error(Refused("x", reason="busy")).startswith("The counter still holds")
     assert t.error(NotFound("unknown service 'Z'")) == "unknown service 'Z'"
-    assert tries_left("wrong PIN (3 tries left)") == 3 and tries_left("other") is None
     assert clock_text(75) == "1:15" and clock_text(3725) == "1:02:05"
     assert figure_text(t, 6.5) == "6,5 mnt" and figure_text(en, 6.5) == "6.5 min" and figure_text(t, None) == "–"
 

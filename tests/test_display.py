@@ -252,3 +252,24 @@ def test_calls_show_within_300_ms_and_an_idle_watcher_stays_quiet(qtbot: Any, ri
                         and rig.window.now_calling.call.code == c, timeout=3000)
         latencies.append(time.monotonic() - committed)
     assert sorted(latencies)[2] < 0.3, latencies
+
+
+def test_waiting_lists_services_then_agencies_then_the_longest_queues(qtbot: Any) -> None:
+    from db.catalog import AgencyView
+    from db.views import ServiceQueue
+    from display.panels import WaitingBoard
+
+    def q(code: str, agency: str, waiting: int) -> ServiceQueue:
+        return ServiceQueue(code, f"Layanan {code}", code, agency, waiting, 1, None, True, None, None)
+
+    agencies = {a: AgencyView(a, f"Instansi {a}", a, "#1565C0", "", ()) for a in ("X", "Y", "Z")}
+    board = WaitingBoard()
+    qtbot.addWidget(board)
+    board.set_queues((q("A", "X", 4), q("B", "X", 0), q("C", "Y", 2), q("D", "Z", 7)), agencies)
+    assert [(c, n) for c, _, n, _ in board.lines(5)] == [("A", 4), ("C", 2), ("D", 7)]  # nobody waits for B
+    assert [(c, n) for c, _, n, _ in board.lines(3)] == [("A", 4), ("C", 2), ("D", 7)]
+    board.set_queues((q("A", "X", 4), q("B", "X", 1), q("C", "Y", 2)), agencies)
+    assert [(c, n) for c, _, n, _ in board.lines(2)] == [("X", 5), ("Y", 2)]  # per agency
+    board.set_queues((q("A", "X", 4), q("C", "Y", 2), q("D", "Z", 7)), agencies)
+    lines = board.lines(2)
+    assert [(c, n) for c, _, n, _ in lines] == [("Z", 7), ("", -1)] and lines[1][1] == "+2 lainnya"

@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 from PySide6.QtGui import QImage
 
-from display.settings import DisplaySettings, Filter, display_settings
 from db.errors import ConfigError
+from display.settings import DisplaySettings, Filter, display_settings
 
 
 def test_every_screen_renders_at_its_size_and_is_not_blank(qtbot: Any, tmp_path: Path) -> None:

@@ -18,7 +18,6 @@ from display.render import Renderer
 from display.tts_worker import ProcessSynthesizer, SpeechUnavailable, SynthesisTimeout, pick_voice
 from display.wavtools import RATE, duration, read_mono16, rms, write_mono16
 from tests.display_fixtures import (  # noqa: F401 - fixtures
-    Rig,
     antre_cli,
     broken_tts_serve,
     data_url,
@@ -240,3 +239,87 @@ def test_the_worker_waits_for_a_wav_written_after_run_and_wait_returned(tmp_path
     started = time.monotonic()
     _wait_written(threading.Event(), quiet, settle=0.2)
     assert 0.3 <= time.monotonic() - started < 2 and abs(duration(quiet) - 0.4) < 0.01
+
+
+PLAY_ONE = """
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+from db.announce import Announcement
+from display.app import make_speech
+
+app = QApplication([])
+speech = make_speech()
+speech.finished.connect(lambda job: app.quit())
+speech.started.connect(lambda job: print("playing", round(job.rendered.seconds, 2), job.rendered.spoken, flush=True))
+speech.announce(Announcement("A-001", "Loket 1", "Nomor antrian, A, nol nol satu."))
+QTimer.singleShot(30000, app.quit)
+app.exec()
+speech.stop()
+"""
+
+
+@needs_espeak
+def test_the_display_plays_the_announcement_into_a_pulseaudio_sink(tmp_path: Path) -> None:
+    import os
+    import shutil
+    import subprocess
+    import sys
+
+    if not (shutil.which("pulseaudio") and shutil.which("parec")):
+        pytest.skip("pulseaudio and parec (Debian pulseaudio, pulseaudio-utils) are needed to capture the sound")
+    runtime = tmp_path / "pulse"
+    runtime.mkdir()
+    socket = runtime / "native"
+    env = {**os.environ, "HOME": str(tmp_path), "XDG_RUNTIME_DIR": str(runtime), "PULSE_SERVER": f"unix:{socket}",
+           "QT_QPA_PLATFORM": "offscreen"}
+    server = subprocess.Popen(
+        ["pulseaudio", "--daemonize=no", "--exit-idle-time=-1", "-n", "--use-pid-file=no",
+         "--load=module-null-sink sink_name=hall", f"--load=module-native-protocol-unix socket={socket}"],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    capture = tmp_path / "hall.raw"
+    recorder = None
+    try:
+        deadline = time.monotonic() + 10
+        while not socket.exists():
+            if server.poll() is not None or time.monotonic() > deadline:
+                pytest.skip("pulseaudio would not start here (no null sink to capture the sound)")
+            time.sleep(0.05)
+        with open(capture, "wb") as out:
+            recorder = subprocess.Popen(["parec", "--device=hall.monitor", "--format=s16le", "--rate=22050",
+                                         "--channels=1", "--raw"], env=env, stdout=out)
+            played = subprocess.run([sys.executable, "-c", PLAY_ONE], env=env, capture_output=True, text=True,
+                                    timeout=60, cwd=Path(__file__).resolve().parent.parent)
+            time.sleep(0.3)
+            recorder.terminate()
+            recorder.wait(5)
+        assert played.returncode == 0, played.stderr[-2000:]
+        assert "playing" in played.stdout and "True" in played.stdout  # the voice made it into the WAV
+    finally:
+        for proc in (recorder, server):
+            if proc is not None and proc.poll() is None:
+                proc.kill()
+                proc.wait(5)
+    heard = array("h")
+    heard.frombytes(capture.read_bytes()[: capture.stat().st_size // 2 * 2])
+    loud = [heard[i:i + 2205] for i in range(0, len(heard), 2205)]  # 0.1 s windows
+    sounding = sum(1 for w in loud if rms(w) > 0.01) / 10
+    # Chime (1.9 s) and "Nomor antrian, A, nol nol satu." (~2 s) came out of the loudspeaker.
+    assert sounding > 2.5, f"only {sounding:.1f} s of sound captured"
+    assert rms(heard) > 0.01
+
+
+def test_muted_with_record_makes_and_keeps_each_announcement_without_playing(qtbot: Any, data_url: str,
+                                                                              tmp_path: Path) -> None:
+    issue(data_url, "A", 2)
+    folder = tmp_path / "announcements"
+    r = start_rig(qtbot, data_url, record=folder, play=False)
+    try:
+        engine(data_url, lambda s: call_next(s, "L1"))
+        engine(data_url, lambda s: call_next(s, "L2"))
+        qtbot.waitUntil(lambda: r.finished == ["A-001", "A-002"], timeout=5000)
+        files = sorted(folder.glob("*.wav"), key=lambda p: p.name.split("-")[1])
+        assert [p.name.split("-", 2)[2] for p in files] == ["A-001.wav", "A-002.wav"]
+        assert all(duration(p) > CHIME_SECONDS for p in files)
+        assert r.player.plays == []
+    finally:
+        stop_rig(r)

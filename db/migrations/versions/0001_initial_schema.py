@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-23 16:04:13.538834
+Create Date: 2026-11-23 16:29:50.854144
 """
 
 from collections.abc import Sequence
@@ -166,7 +166,7 @@ def upgrade() -> None:
     op.create_table('events',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('at', db.models.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('kind', sa.Enum('issued', 'called', 'recalled', 'started', 'finished', 'no_show', 'requeued', 'transferred', 'cancelled', 'held', 'resumed', 'print_failed', 'counter_opened', 'counter_closed', 'signed_in', 'signed_out', 'sign_in_failed', 'locked_out', 'config_loaded', name='event_kind', native_enum=False, create_constraint=True, length=20), nullable=False),
+    sa.Column('kind', sa.Enum('issued', 'called', 'recalled', 'started', 'finished', 'no_show', 'requeued', 'transferred', 'cancelled', 'held', 'resumed', 'print_failed', 'counter_opened', 'counter_closed', 'signed_in', 'signed_out', 'sign_in_failed', 'locked_out', 'pin_changed', 'config_loaded', name='event_kind', native_enum=False, create_constraint=True, length=20), nullable=False),
     sa.Column('ticket_id', sa.Integer(), nullable=True),
     sa.Column('counter_id', sa.Integer(), nullable=True),
     sa.Column('operator_id', sa.Integer(), nullable=True),
