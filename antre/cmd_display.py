@@ -13,7 +13,9 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--agency", action="append", default=[], metavar="AGENCY", help="only this agency (repeatable)")
     p.add_argument("--screen", type=int, default=None, metavar="N", help="screen number to show on")
     p.add_argument("--windowed", action="store_true", help="in a window instead of full screen")
-    p.add_argument("--mute", action="store_true", help="no chime and no speech")
+    p.add_argument("--mute", action="store_true", help="no chime and no speech from the loudspeaker")
+    p.add_argument("--record", metavar="DIR", help="also save every announcement as a WAV in this folder "
+                   "(with --mute: made and saved, not played)")
     p.set_defaults(handler=_display)
 
     p = sub.add_parser("say", parents=[common], help="write the announcement of a call (chime included) to a WAV")

@@ -6,6 +6,7 @@ import argparse
 import logging
 import signal
 import sys
+from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QGuiApplication
@@ -20,19 +21,21 @@ from display.settings import Filter
 from display.speech import AnnouncementQueue
 from display.tts_worker import ProcessSynthesizer
 from display.window import DisplayWindow
+from qtkit.snapshots import install_snapshots
 from qtkit.worker import DbWorker
 
 log = logging.getLogger(__name__)
 
 
-def make_speech(settings: SpeechSettings | None = None) -> AnnouncementQueue:
-    """The announcement queue with pyttsx3 in its worker process and Qt Multimedia playback."""
+def make_speech(settings: SpeechSettings | None = None, *, play: bool = True,
+                record: Path | None = None) -> AnnouncementQueue:
+    """The announcement queue: pyttsx3 in its worker process, Qt Multimedia playback (unless muted)."""
     settings = settings or SpeechSettings()
-    player, problem = make_player()
-    queue = AnnouncementQueue(Renderer(ProcessSynthesizer(timeout=settings.timeout_seconds), settings), player)
+    player, problem = make_player() if play else (None, None)
+    synth = ProcessSynthesizer(timeout=settings.timeout_seconds)
+    queue = AnnouncementQueue(Renderer(synth, settings), player, record=record)
     if problem:
         log.warning("%s", problem)
-        queue.warning.emit(problem)
     return queue
 
 
@@ -71,9 +74,11 @@ def main(args: argparse.Namespace) -> int:
     wake.start(500)
     worker = DbWorker(args.db or default_url())
     window = DisplayWindow()
-    speech = None if args.mute else make_speech()
+    record = Path(args.record) if getattr(args, "record", None) else None
+    speech = None if args.mute and record is None else make_speech(play=not args.mute, record=record)
     controller = DisplayController(worker, window, filt=Filter.of(args.zone, args.agency), speech=speech)
     place(window, args.screen, args.windowed)
+    install_snapshots(window, "display")  # the headless demo's screenshots (ANTRE_SNAPSHOTS)
     controller.start()
     try:
         return int(app.exec())

@@ -119,7 +119,8 @@ class Ticker(QWidget):
         self._timer = QTimer(self)
         self._timer.setTimerType(Qt.TimerType.PreciseTimer)
         self._timer.timeout.connect(self._step)
-        self.set_fps(30)
+        self._fps = 0
+        self.set_fps(0)
 
     def set_text(self, value: str) -> None:
         value = " ".join(value.split())
@@ -130,6 +131,12 @@ class Ticker(QWidget):
             self.update()
 
     def set_fps(self, fps: int) -> None:
+        """Frames a second; 0 picks by screen size (30, or 20 above 1200 lines)."""
+        self._fps = fps
+        self._apply_fps()
+
+    def _apply_fps(self) -> None:
+        fps = self._fps or (30 if (self.window().height() or 1080) <= 1200 else 20)
         self._timer.setInterval(max(15, round(1000 / fps)))
 
     def _px_per_second(self) -> float:
@@ -145,6 +152,7 @@ class Ticker(QWidget):
 
     def resizeEvent(self, event: object) -> None:  # noqa: N802
         self._strip = None
+        self._apply_fps()
 
     def _make_strip(self) -> QPixmap:
         h = self.height()

@@ -221,17 +221,18 @@ class WaitingBoard(Panel):
         self.update()
 
     def lines(self, capacity: int) -> list[tuple[str, str, int, str]]:
-        """(code, name, waiting, colour) rows: per service when they fit, else per agency, else the longest."""
+        """(code, name, waiting, colour) rows of the services people wait for; per agency when they do
+        not fit; the longest queues and how many more when even the agencies do not."""
         colors = {code: a.color for code, a in self.agencies.items()}
-        rows = [(q.code, q.name, q.waiting, colors.get(q.agency, PANEL)) for q in self.queues]
+        busy = [q for q in self.queues if q.waiting > 0]
+        rows = [(q.code, q.name, q.waiting, colors.get(q.agency, PANEL)) for q in busy]
         if len(rows) > capacity:
             totals: dict[str, int] = {}
-            for q in self.queues:
+            for q in busy:
                 totals[q.agency] = totals.get(q.agency, 0) + q.waiting
             rows = [(code, self.agencies[code].name if code in self.agencies else code, n, colors.get(code, PANEL))
                     for code, n in totals.items()]
         if len(rows) > capacity:
-            # Even per agency too many: the longest queues first, and how many are left out.
             shown = sorted(rows, key=lambda row: -row[2])[: capacity - 1]
             rows = [*shown, ("", t("more", n=len(rows) - len(shown)), -1, PANEL_DIM)]
         return rows

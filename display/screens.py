@@ -11,19 +11,18 @@ import os
 import sys
 import tempfile
 import time
-import tomllib
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtCore import QCoreApplication, QRectF, Qt  # noqa: E402
+from PySide6.QtCore import QCoreApplication, QRectF  # noqa: E402
 from PySide6.QtGui import QColor, QImage, QPainter  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from db import open_database, unit_of_work  # noqa: E402
-from db.config import load_config  # noqa: E402
+from db.config import apply_config, parse_config  # noqa: E402
 from db.errors import AntreError  # noqa: E402
 from db.operators import close_counter  # noqa: E402
 from db.queue import call_next, finish, issue_ticket, recall  # noqa: E402
@@ -49,48 +48,24 @@ def wait_until(predicate: Callable[[], bool], timeout: float = 10.0) -> None:
         time.sleep(0.005)
 
 
-def _toml(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, str):
-        return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
-    if isinstance(value, list):
-        return "[" + ", ".join(_toml(v) for v in value) + "]"
-    if isinstance(value, dict):
-        return "{ " + ", ".join(f"{k} = {_toml(v)}" for k, v in value.items()) + " }"
-    return str(value)
-
-
-def venue_without_hours(source: Path, target: Path, display: dict[str, Any] | None = None) -> Path:
-    """The venue file with every opening hour removed (and an optional [display] section)."""
-    data = tomllib.loads(source.read_text(encoding="utf-8"))
-    data["venue"].pop("hours", None)
-    for service in data.get("services", []):
-        service.pop("hours", None)
+def relaxed_venue(path: Path, display: dict[str, Any] | None = None) -> Any:
+    """The venue config with every opening hour dropped (and an optional [display] section)."""
+    cfg = parse_config(path)
+    services = [s.model_copy(update={"hours": None}) for s in cfg.services]
+    update: dict[str, Any] = {"venue": cfg.venue.model_copy(update={"hours": None}), "services": services}
     if display:
-        data["display"] = display
-    lines = []
-    for key, value in data.items():
-        if isinstance(value, list) and value and isinstance(value[0], dict):
-            for item in value:
-                lines.append(f"[[{key}]]")
-                lines += [f"{k} = {_toml(v)}" for k, v in item.items()]
-                lines.append("")
-        else:
-            lines.append(f"[{key}]")
-            lines += [f"{k} = {_toml(v)}" for k, v in value.items()]
-            lines.append("")
-    target.write_text("\n".join(lines), encoding="utf-8")
-    return target
+        update["display"] = display
+    return cfg.model_copy(update=update)
 
 
 def seed(folder: Path, *, display: dict[str, Any] | None = None) -> str:
     """A demo database mid-morning: tickets waiting, most counters serving, a few closed."""
     url = f"sqlite:///{folder / 'antre.sqlite3'}"
     sessions = open_database(url)
+    cfg = relaxed_venue(DEMO, display)
     with unit_of_work(sessions) as s:
-        load_config(s, venue_without_hours(DEMO, folder / "venue.toml", display))
-    services = [s["code"] for s in tomllib.loads(DEMO.read_text(encoding="utf-8"))["services"]]
+        apply_config(s, cfg, base=DEMO.parent)
+    services = [s.code for s in cfg.services]
     with unit_of_work(sessions) as s:
         for i in range(160):
             try:

@@ -19,7 +19,7 @@ class DisplaySettings:
     media_seconds: float = 10.0  # per image
     ticker: str = ""  # running text; empty: the venue's ticker
     ticker_speed: float = 110.0  # pixels per second at 1080 lines (scaled with the screen)
-    ticker_fps: int = 30
+    ticker_fps: int = 0  # 0: 30 frames a second, 20 on screens over 1200 lines (a 4K strip costs 4x to move)
     english: bool = True  # English subtitles under the Indonesian labels
     zones: tuple[str, ...] = ()  # default filters; --zone / --agency override
     agencies: tuple[str, ...] = ()
@@ -53,7 +53,7 @@ def _problem(key: str, message: str) -> ConfigError:
 
 _NUMBERS = {  # key: (type, low, high)
     "last_calls": (int, 0, 20), "highlight_seconds": (float, 0.0, 60.0), "media_seconds": (float, 2.0, 600.0),
-    "ticker_speed": (float, 10.0, 1000.0), "ticker_fps": (int, 5, 60),
+    "ticker_speed": (float, 10.0, 1000.0), "ticker_fps": (int, 0, 60),
     "offline_after_seconds": (float, 1.0, 120.0),
 }
 

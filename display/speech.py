@@ -11,16 +11,18 @@ from __future__ import annotations
 import itertools
 import logging
 import queue
+import re
 import shutil
 import threading
 from collections import deque
 from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
 
 from db.announce import Announcement, SpeechSettings
 from display.player import WavPlayer
-from display.pyside_fix import guard_refcounts
 from display.render import Rendered, Renderer
 
 log = logging.getLogger(__name__)
@@ -44,26 +46,31 @@ class AnnouncementQueue(QObject):
     _rendered = Signal(object)
     _problem = Signal(str)
 
-    def __init__(self, renderer: Renderer, player: WavPlayer, parent: QObject | None = None) -> None:
-        guard_refcounts()  # PySide6 6.12.0 bug: see display.pyside_fix
+    def __init__(self, renderer: Renderer, player: WavPlayer | None, parent: QObject | None = None, *,
+                 record: Path | None = None) -> None:
         super().__init__(parent)
         self.renderer = renderer
-        self.player = player
+        self.player = player  # None: made (and recorded) but not played
+        self.record = record
         self._seq = itertools.count(1)
         self._jobs: queue.Queue[Job | None] = queue.Queue()
         self._ready: deque[Job] = deque()
         self._current: Job | None = None
         self._open = 0
         self._warning: str | None = None
+        self._stopped = False
         self._rendered.connect(self._on_rendered)
         self._problem.connect(self._on_problem)
-        player.finished.connect(self._on_played)
+        if player is not None:
+            player.finished.connect(self._on_played)
         self._thread = threading.Thread(target=self._render_loop, name="antre-speech", daemon=True)
         self._thread.start()
 
     def announce(self, announcement: Announcement) -> Job:
         """Queue an announcement; it plays after every one queued before it."""
         job = Job(next(self._seq), announcement)
+        if self._stopped:
+            return job
         self._open += 1
         self._jobs.put(job)
         return job
@@ -75,9 +82,12 @@ class AnnouncementQueue(QObject):
     def set_settings(self, settings: SpeechSettings) -> None:
         """Use new [speech] settings from the next announcement on."""
         self.renderer.settings = settings  # one attribute swap: the render thread sees old or new, whole
+        if hasattr(self.renderer.synth, "timeout"):
+            self.renderer.synth.timeout = settings.timeout_seconds
 
     def stop(self, timeout: float = 5.0) -> None:
         """Drop what is queued, stop the sound and the speech worker."""
+        self._stopped = True  # a render finishing now must not start a sound whose file is gone
         while True:
             try:
                 self._jobs.get_nowait()
@@ -85,7 +95,8 @@ class AnnouncementQueue(QObject):
                 break
         self._jobs.put(None)
         self._thread.join(timeout)
-        self.player.stop()
+        if self.player is not None:
+            self.player.stop()
         self._ready.clear()
         self.renderer.close()
         shutil.rmtree(self.renderer.workdir, ignore_errors=True)
@@ -98,9 +109,18 @@ class AnnouncementQueue(QObject):
         while (job := self._jobs.get()) is not None:
             try:
                 job.rendered = self.renderer.render(job.announcement, self.renderer.workdir / f"call-{job.seq}.wav")
+                if self.record is not None:
+                    self._keep(job)
             except Exception:  # noqa: BLE001 - a broken announcement must not stop the next ones
                 log.exception("announcement %s could not be made", job.announcement.code)
             self._rendered.emit(job)
+
+    def _keep(self, job: Job) -> None:
+        """A copy of the announcement's WAV in the record folder (for PA systems and demos)."""
+        assert self.record is not None and job.rendered is not None
+        self.record.mkdir(parents=True, exist_ok=True)
+        code = re.sub(r"[^A-Za-z0-9-]", "_", job.announcement.code)
+        shutil.copyfile(job.rendered.path, self.record / f"{datetime.now():%H%M%S}-{job.seq:04d}-{code}.wav")
 
     def _on_problem(self, text: str) -> None:
         if text != self._warning:
@@ -108,6 +128,8 @@ class AnnouncementQueue(QObject):
             self.warning.emit(text)
 
     def _on_rendered(self, job: Job) -> None:
+        if self._stopped:
+            return
         rendered = job.rendered
         warning = rendered.warning if rendered else "the announcement could not be made"
         if warning != self._warning and (warning or rendered is not None and rendered.spoken):
@@ -126,7 +148,10 @@ class AnnouncementQueue(QObject):
         job = self._current = self._ready.popleft()
         assert job.rendered is not None
         self.started.emit(job)
-        self.player.play(job.rendered.path, job.rendered.seconds)
+        if self.player is None:
+            self._on_played()
+        else:
+            self.player.play(job.rendered.path, job.rendered.seconds)
 
     def _on_played(self) -> None:
         job, self._current = self._current, None

@@ -75,9 +75,14 @@ def serve(conn: Connection) -> None:
             return
         text, voice, rate, volume, path = request
         try:
-            finished.clear()
-            warning = _synthesize(engine, voices, default, text, voice, rate, volume, path)
-            _wait_written(finished, Path(path))
+            for _attempt in range(3):
+                # pyttsx3 2.99's espeak driver may cancel a synthesis that starts while espeak is
+                # still winding down the previous one (no file, "finished" all the same): retry.
+                finished.clear()
+                warning = _synthesize(engine, voices, default, text, voice, rate, volume, path)
+                _wait_written(finished, Path(path))
+                if Path(path).exists() and Path(path).stat().st_size > 44:
+                    break
             conn.send(("ok", warning))
         except Exception as exc:  # noqa: BLE001
             conn.send(("error", f"{type(exc).__name__}: {exc}"))

@@ -12,7 +12,6 @@ from display import paint
 from display.chrome import Banner, Header, Ticker
 from display.media import MediaPanel
 from display.panels import CounterBoard, NowCalling, RecentCalls, WaitingBoard
-from display.pyside_fix import guard_refcounts
 from display.settings import DisplaySettings, Filter
 from display.state import CallsUpdate
 
@@ -23,7 +22,6 @@ class DisplayWindow(QWidget):
     """Header, now calling, counters, previous calls, waiting, media, running text, offline banner."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        guard_refcounts()  # PySide6 6.12.0 bug: see display.pyside_fix
         super().__init__(parent)
         self.setWindowTitle("Antre — Layar Panggilan")
         palette = self.palette()
