@@ -122,11 +122,26 @@ def run_demo(args: argparse.Namespace) -> int:
         pass
     finally:
         if args.headless:
-            time.sleep(3)  # the last call's announcement and screenshot
+            _wait_for_announcements(out / "announcements", sessions, timeout=90)
+            time.sleep(2)  # one more screenshot of the final state
         _stop(apps)
     summary = write_outputs(out, sessions)
     print(json.dumps(summary, ensure_ascii=False, indent=2) if args.json else _summary_text(summary, out))
     return 0
+
+
+def _wait_for_announcements(folder: Path, sessions: Any, *, timeout: float) -> None:
+    """Give the display time to make the WAV of every call and recall before the apps stop."""
+    from sqlalchemy import func
+
+    from db.models import Event, EventKind
+
+    with sessions() as s:
+        calls = s.scalar(select(func.count()).select_from(Event).where(
+            Event.kind.in_((EventKind.CALLED, EventKind.RECALLED)))) or 0
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and len(list(folder.glob("*.wav"))) < calls:
+        time.sleep(0.5)
 
 
 def _ticket_printer(folder: Path, sessions: Any) -> Any:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import shutil
+import sqlite3
 from collections import defaultdict
 from datetime import timedelta
 from pathlib import Path
@@ -69,7 +69,9 @@ class EngineVsModel(RuleBasedStateMachine):
         self.workdir.mkdir(exist_ok=True)
         path = self.workdir / f"m{id(self)}.sqlite3"
         path.unlink(missing_ok=True)
-        shutil.copy(self.template, path)
+        # The backup API copies what is still in the template's write-ahead log too.
+        with sqlite3.connect(self.template) as source, sqlite3.connect(path) as copy:
+            source.backup(copy)
         self.sessions = open_database(f"sqlite:///{path}")
         self.model = Model()
         self.changes = 0
