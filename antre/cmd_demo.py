@@ -16,12 +16,13 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--minutes", type=float, default=None, help="how long to run (headless default 2)")
     p.add_argument("--out", metavar="DIR", help="folder for the database and outputs (default ~/antre-demo)")
     p.add_argument("--config", default=str(DEMO_VENUE), metavar="FILE", help="venue TOML (default: the demo venue)")
-    p.add_argument("--counters", type=int, default=4, help="counters worked by simulated officers (default 4)")
+    p.add_argument("--counters", type=int, default=8, help="counters worked by simulated officers (default 8)")
     p.add_argument("--consoles", type=int, default=2, help="counter consoles to open (default 2)")
     # One announcement lasts about 6 s: these defaults keep calls under ~8 a minute so the hall
     # hears each one live instead of a growing backlog.
-    p.add_argument("--speed", type=float, default=20.0, help="how much faster than real service times (default 20)")
+    p.add_argument("--speed", type=float, default=10.0, help="how much faster than real service times (default 10)")
     p.add_argument("--arrivals", type=float, default=8.0, help="citizens per minute (default 8)")
+    p.add_argument("--crowd", type=int, default=16, help="citizens already waiting when the doors open (default 16)")
     p.add_argument("--snapshot-every", type=float, default=10.0, help="headless: seconds between screenshots")
     p.add_argument("--mute", action="store_true", help="no sound from the display")
     p.set_defaults(handler=_demo)

@@ -116,6 +116,7 @@ def run_demo(args: argparse.Namespace) -> int:
     print(f"Antre demo: {out}\n  database {url}\n  {len(apps)} apps started; citizens arrive every "
           f"~{60 / args.arrivals:.0f} s; Ctrl-C stops it.", file=sys.stderr)
     time.sleep(3)  # let the apps open their windows before the first citizen comes
+    world.open_doors(args.crowd)
     try:
         world.run(seconds, stop=lambda: not args.headless and all(p.poll() is not None for p in apps))
     except KeyboardInterrupt:

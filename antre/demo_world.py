@@ -60,22 +60,30 @@ class DemoWorld:
         with unit_of_work(self.sessions) as s:
             return func(s, *args, **kw)
 
-    def step(self, now: float) -> None:
-        """Advance the world to monotonic time `now`: arrivals, then each officer's next move."""
+    def arrive(self) -> None:
+        """One citizen takes a ticket for one of the demo's services."""
         from db.queue import issue_ticket
 
+        service = self.rng.choice(self.services)
+        priority = self.rng.random() < 0.08
+        try:
+            issued = self._do(issue_ticket, service, priority=priority, priority_category="lansia" if priority else None)
+        except AntreError:
+            return
+        if isinstance(issued, IssuedTicket):
+            self.issued += 1
+            if self.on_issue:
+                self.on_issue(issued)
+
+    def open_doors(self, crowd: int) -> None:
+        """The citizens who waited outside before opening all take their tickets at once."""
+        for _ in range(crowd):
+            self.arrive()
+
+    def step(self, now: float) -> None:
+        """Advance the world to monotonic time `now`: arrivals, then each officer's next move."""
         if self.rng.random() < self.arrivals_per_minute / 60 * self._dt:
-            service = self.rng.choice(self.services)
-            priority = self.rng.random() < 0.08
-            try:
-                issued = self._do(issue_ticket, service, priority=priority,
-                                  priority_category="lansia" if priority else None)
-            except AntreError:
-                issued = None
-            if isinstance(issued, IssuedTicket):
-                self.issued += 1
-                if self.on_issue:
-                    self.on_issue(issued)
+            self.arrive()
         for officer in self.officers:
             if now >= officer.until:
                 self._act(officer, now)

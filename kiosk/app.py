@@ -17,6 +17,7 @@ def main(args: argparse.Namespace) -> int:
     import kiosk.escpos_backend  # noqa: F401 - sets python-escpos' cache folder before anything imports it
     from kiosk.settings import parse_printer_spec
     from kiosk.window import KioskWindow
+    from qtkit.snapshots import install_snapshots
     from qtkit.worker import DbWorker
 
     # force: importing python-escpos already called basicConfig() with its WARNING-level default.
@@ -35,11 +36,14 @@ def main(args: argparse.Namespace) -> int:
     window.exit_requested.connect(app.quit)
     window.resize(1080, 1920)
     window.show_kiosk()
-    previous = signal.signal(signal.SIGINT, lambda *_: app.quit())  # Ctrl+C in the terminal that started it
+    install_snapshots(window, "kiosk")  # the headless demo's screenshots (ANTRE_SNAPSHOTS)
+    # Ctrl+C in the terminal that started it, or the demo stopping it: leave cleanly.
+    previous = {sig: signal.signal(sig, lambda *_: app.quit()) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
         return app.exec()
     finally:
-        signal.signal(signal.SIGINT, previous)
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
         window.shutdown()
         window.close()
         worker.stop()
