@@ -1,8 +1,10 @@
 """`antre bench`: p50/p99 latency of issue_ticket and call_next, as the apps run them.
 
 Each operation is one unit of work (begin, engine call, commit) through a fresh sessionmaker,
-measured in three settings: one process; 8 contending processes (4 issuing, 4 calling) on one
-database; and one process again after adding a million tickets of history.
+measured in four settings: one process; 8 contending processes (4 issuing, 4 calling) on one
+database, each acting every 10-50 ms; the same 8 back to back with no pause (saturation: the
+latency is then mostly the queue for the one writer lock); and one process again after adding a
+million tickets of history.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 import argparse
 import json
 import multiprocessing as mp
+import random
 import statistics
 import sys
 import tempfile
@@ -26,6 +29,9 @@ from db.models import Event, Service, Ticket
 
 COUNTERS = 8
 SERVICES = "ABCDEFGH"
+# Paced contention: each process acts every 10-50 ms, together ~250 writes a second, about 80 %
+# of what one SQLite file takes here (a busy MPP writes well under one a second).
+THINK_SECONDS = (0.010, 0.050)
 
 
 def _venue_file(folder: Path) -> Path:
@@ -51,12 +57,18 @@ def _percentiles(samples: list[float]) -> dict[str, float]:
     return {"n": len(ms), "p50_ms": round(q[49], 3), "p99_ms": round(q[98], 3), "max_ms": round(ms[-1], 3)}
 
 
-def _issue_loop(url: str, n: int, seed: int) -> list[float]:
+def _pause(rng: random.Random | None) -> None:
+    if rng is not None:
+        time.sleep(rng.uniform(*THINK_SECONDS))
+
+
+def _issue_loop(url: str, n: int, seed: int, rng: random.Random | None = None) -> list[float]:
     from db.queue import issue_ticket
 
     sessions = open_database(url)
     samples = []
     for i in range(n):
+        _pause(rng)
         service = SERVICES[(seed + i) % len(SERVICES)]
         t0 = time.perf_counter()
         with unit_of_work(sessions) as s:
@@ -65,13 +77,15 @@ def _issue_loop(url: str, n: int, seed: int) -> list[float]:
     return samples
 
 
-def _call_loop(url: str, counter: str, n: int, wait_for_more: bool = False) -> list[float]:
+def _call_loop(url: str, counter: str, n: int, wait_for_more: bool = False,
+               rng: random.Random | None = None) -> list[float]:
     from db.queue import call_next, finish
 
     sessions = open_database(url)
     samples: list[float] = []
     idle_since = time.monotonic()
     while len(samples) < n:
+        _pause(rng)
         t0 = time.perf_counter()
         try:
             with unit_of_work(sessions) as s:
@@ -96,24 +110,40 @@ def _single(url: str, n: int) -> dict[str, Any]:
     return {"issue_ticket": _percentiles(issue), "call_next": _percentiles(calls)}
 
 
-def _worker(args: tuple[str, str, int, int]) -> tuple[str, list[float]]:
-    kind, url, n, seed = args
+_start: Any = None
+
+
+def _init_worker(barrier: Any) -> None:
+    global _start
+    _start = barrier
+
+
+def _worker(args: tuple[str, str, int, int, bool]) -> tuple[str, list[float]]:
+    kind, url, n, seed, paced = args
+    rng = random.Random(seed) if paced else None
+    from db.queue import issue_ticket
+
+    with unit_of_work(open_database(url)) as s:  # warm: imports, caches, the first connection
+        issue_ticket(s, SERVICES[seed % len(SERVICES)])
+    _start.wait()  # every process measured together, none while another is still starting
     if kind == "issue":
-        return kind, _issue_loop(url, n, seed)
-    return kind, _call_loop(url, f"C{seed}", n, wait_for_more=True)
+        return kind, _issue_loop(url, n, seed, rng)
+    return kind, _call_loop(url, f"C{seed}", n, wait_for_more=True, rng=rng)
 
 
-def _contended(url: str, n: int, processes: int) -> dict[str, Any]:
+def _contended(url: str, n: int, processes: int, *, paced: bool) -> dict[str, Any]:
     half = max(processes // 2, 1)
     # Counters start with a full queue, as in a busy morning: they measure calls, not empty polls.
     _issue_loop(url, n, 0)
-    jobs = [("issue", url, n // half, i) for i in range(half)]
-    jobs += [("call", url, n // (processes - half), i % COUNTERS) for i in range(processes - half)]
-    with mp.get_context("spawn").Pool(processes) as pool:
-        results = pool.map(_worker, jobs)
+    jobs = [("issue", url, n // half, i, paced) for i in range(half)]
+    jobs += [("call", url, n // (processes - half), i % COUNTERS, paced) for i in range(processes - half)]
+    ctx = mp.get_context("spawn")
+    with ctx.Pool(processes, initializer=_init_worker, initargs=(ctx.Barrier(processes),)) as pool:
+        results = pool.map(_worker, jobs, chunksize=1)
     issue = [x for kind, xs in results if kind == "issue" for x in xs]
     calls = [x for kind, xs in results if kind == "call" for x in xs]
-    return {"processes": processes, "issue_ticket": _percentiles(issue), "call_next": _percentiles(calls)}
+    return {"processes": processes, "paced": paced, "issue_ticket": _percentiles(issue),
+            "call_next": _percentiles(calls)}
 
 
 def add_history(url: str, tickets: int, *, per_day: int = 2000) -> None:
@@ -151,16 +181,18 @@ def run_bench(args: argparse.Namespace) -> int:
     report: dict[str, Any] = {}
     with tempfile.TemporaryDirectory(prefix="antre-bench-") as tmp:
         folder = Path(tmp)
-        urls = {name: args.db or f"sqlite:///{folder / (name + '.sqlite3')}" for name in ("single", "contended",
-                                                                                          "history")}
+        names = ("single", "contended", "saturated", "history")
+        urls = {name: args.db or f"sqlite:///{folder / (name + '.sqlite3')}" for name in names}
         if args.db:
             print("note: --db given; all three runs share it", file=sys.stderr)
         for name, url in urls.items():
             _prepare(url, folder)
         print("one process ...", file=sys.stderr)
         report["one_process"] = _single(urls["single"], n)
-        print(f"{args.processes} contending processes ...", file=sys.stderr)
-        report["contended"] = _contended(urls["contended"], n, args.processes)
+        print(f"{args.processes} contending processes, paced ...", file=sys.stderr)
+        report["contended"] = _contended(urls["contended"], n, args.processes, paced=True)
+        print(f"{args.processes} contending processes, back to back ...", file=sys.stderr)
+        report["saturated"] = _contended(urls["saturated"], n, args.processes, paced=False)
         print(f"adding {history:,} tickets of history ...", file=sys.stderr)
         t0 = time.perf_counter()
         add_history(urls["history"], history)

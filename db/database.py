@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
-import time
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -76,24 +76,50 @@ def _sqlite_setup(engine: Engine, lock_path: Path | None) -> None:
 def writer_lock(info: dict[str, Any], lock_path: Path, timeout: float = 30.0) -> None:
     """Queue writers on an OS file lock before BEGIN IMMEDIATE.
 
-    SQLite's own busy handler sleeps with growing back-off (up to 100 ms a try), so under
-    contention a writer can wait hundreds of milliseconds after the lock is free. A flock
-    waiter retries within a millisecond; the kernel drops the lock if a process dies.
+    SQLite's own busy handler sleeps with growing back-off (up to 100 ms a try), and any polling
+    waiter loses to a process that releases and re-takes the lock a moment later: under
+    contention a writer could wait hundreds of milliseconds. A blocking flock is woken by the
+    kernel as soon as the lock is free; the kernel also drops the lock if its process dies.
     """
     handle = info.get("writer_lock")
     if handle is None:
         handle = info["writer_lock"] = open(lock_path, "a+b")  # noqa: SIM115 - lives with the connection
-    deadline = time.monotonic() + timeout
-    delay = 0.0001
-    while True:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            return
-        except BlockingIOError:
-            if time.monotonic() > deadline:
-                raise DatabaseUnavailable(f"the database stayed busy for {timeout:.0f} s") from None
-            time.sleep(delay)
-            delay = min(delay * 2, 0.001)
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        return
+    except BlockingIOError:
+        pass
+    if not _BlockingTake(handle).wait(timeout):
+        # The waiting thread now owns the old handle; the next attempt opens a fresh one.
+        info["writer_lock"] = None
+        raise DatabaseUnavailable(f"the database stayed busy for {timeout:.0f} s")
+
+
+class _BlockingTake:
+    """A blocking flock on a helper thread, so a stuck lock holder becomes a timeout, not a hang."""
+
+    def __init__(self, handle: Any) -> None:
+        self.handle = handle
+        self.mutex = threading.Lock()
+        self.taken = threading.Event()
+        self.abandoned = False
+        threading.Thread(target=self._take, name="antre-writer-lock", daemon=True).start()
+
+    def _take(self) -> None:
+        fcntl.flock(self.handle, fcntl.LOCK_EX)
+        with self.mutex:
+            if not self.abandoned:
+                self.taken.set()
+                return
+        fcntl.flock(self.handle, fcntl.LOCK_UN)
+        self.handle.close()
+
+    def wait(self, timeout: float) -> bool:
+        if self.taken.wait(timeout):
+            return True
+        with self.mutex:
+            self.abandoned = not self.taken.is_set()
+            return not self.abandoned
 
 
 def writer_unlock(info: dict[str, Any]) -> None:
