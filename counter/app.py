@@ -4,29 +4,18 @@ from __future__ import annotations
 
 import argparse
 import os
-import signal
-import sys
 
 from db.database import default_url
 
 
 def main(args: argparse.Namespace) -> int:
     """Run the console until its window closes (or SIGINT/SIGTERM); a free counter is signed out."""
-    from PySide6.QtCore import QTimer
-    from PySide6.QtWidgets import QApplication
 
     from counter.window import build_console
+    from qtkit.lifecycle import create_app
     from qtkit.snapshots import install_snapshots
 
-    app = QApplication.instance() or QApplication(sys.argv[:1])
-    app.setApplicationName("antre-counter")
-    # Ctrl+C and `systemctl stop` end the shift cleanly. Python runs signal handlers only between
-    # bytecodes, so a timer wakes the interpreter twice a second.
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(sig, lambda *_: app.quit())
-    wake = QTimer(app)
-    wake.timeout.connect(lambda: None)
-    wake.start(500)
+    app = create_app("antre-counter")  # Ctrl+C and `systemctl stop` end the shift cleanly
     window = build_console(args.db or default_url(), counter=args.counter, lang=getattr(args, "lang", None))
     # `antre demo` starts consoles already signed in and asks for periodic screenshots.
     user, _, pin = os.environ.get("ANTRE_DEMO_SIGNIN", "").partition(":")
@@ -42,4 +31,3 @@ def main(args: argparse.Namespace) -> int:
         return int(app.exec())
     finally:
         window.shutdown()
-        wake.stop()

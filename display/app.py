@@ -4,13 +4,10 @@ from __future__ import annotations
 
 import argparse
 import logging
-import signal
-import sys
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QApplication
 
 from db.announce import SpeechSettings
 from db.database import default_url
@@ -21,6 +18,7 @@ from display.settings import Filter
 from display.speech import AnnouncementQueue
 from display.tts_worker import ProcessSynthesizer
 from display.window import DisplayWindow
+from qtkit.lifecycle import create_app
 from qtkit.snapshots import install_snapshots
 from qtkit.worker import DbWorker
 
@@ -63,15 +61,7 @@ def main(args: argparse.Namespace) -> int:
     """Start the display; returns the exit code when the window closes."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("alembic").setLevel(logging.WARNING)
-    app = QApplication.instance() or QApplication(sys.argv[:1])
-    app.setApplicationName("Antre Display")
-    # Ctrl+C and `systemctl stop` end the display cleanly (the speech worker process with it).
-    # Python only runs signal handlers between bytecodes, so wake the interpreter twice a second.
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(sig, lambda *_: app.quit())
-    wake = QTimer(app)
-    wake.timeout.connect(lambda: None)
-    wake.start(500)
+    app = create_app("Antre Display")  # Ctrl+C and `systemctl stop` stop the speech worker too
     worker = DbWorker(args.db or default_url())
     window = DisplayWindow()
     record = Path(args.record) if getattr(args, "record", None) else None

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import logging
-import signal
 import sys
 
 from db.database import default_url
@@ -12,11 +11,11 @@ from db.database import default_url
 
 def main(args: argparse.Namespace) -> int:
     """Run the kiosk until staff leave it (hidden gesture + PIN) or, windowed, the window closes."""
-    from PySide6.QtWidgets import QApplication
 
     import kiosk.escpos_backend  # noqa: F401 - sets python-escpos' cache folder before anything imports it
     from kiosk.settings import parse_printer_spec
     from kiosk.window import KioskWindow
+    from qtkit.lifecycle import create_app
     from qtkit.snapshots import install_snapshots
     from qtkit.worker import DbWorker
 
@@ -28,8 +27,7 @@ def main(args: argparse.Namespace) -> int:
         except ValueError as exc:
             print(f"antre kiosk: {exc}", file=sys.stderr)
             return 2
-    app = QApplication.instance() or QApplication(sys.argv[:1])
-    app.setApplicationName("Antre Kiosk")
+    app = create_app("Antre Kiosk")
     worker = DbWorker(args.db or default_url())
     window = KioskWindow(worker, printer_spec=args.printer, lang=args.lang, fullscreen=args.fullscreen,
                          size_from_config=True)
@@ -37,13 +35,9 @@ def main(args: argparse.Namespace) -> int:
     window.resize(1080, 1920)
     window.show_kiosk()
     install_snapshots(window, "kiosk")  # the headless demo's screenshots (ANTRE_SNAPSHOTS)
-    # Ctrl+C in the terminal that started it, or the demo stopping it: leave cleanly.
-    previous = {sig: signal.signal(sig, lambda *_: app.quit()) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
         return app.exec()
     finally:
-        for sig, handler in previous.items():
-            signal.signal(sig, handler)
         window.shutdown()
         window.close()
         worker.stop()
