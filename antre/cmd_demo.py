@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import os
+import sys
 from typing import Any
 
 from antre.cmd_simulate import DEMO_VENUE
@@ -28,9 +30,18 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.set_defaults(handler=_demo)
 
 
+def _no_screen() -> bool:
+    return sys.platform.startswith("linux") and not any(
+        os.environ.get(v) for v in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"))
+
+
 def _demo(args: argparse.Namespace) -> int:
     from antre.demo import run_demo
 
+    if not args.headless and _no_screen():
+        print("antre demo: no screen here (no DISPLAY or WAYLAND_DISPLAY): running headless instead; "
+              "see the files it leaves.", file=sys.stderr)
+        args.headless = True
     if args.headless and args.minutes is None:
         args.minutes = 2.0
     return run_demo(args)
