@@ -38,7 +38,12 @@ if [ ! -x .venv/bin/python ]; then
 fi
 stamp=.venv/.antre-installed
 if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
-  .venv/bin/python -m pip install -q --upgrade pip
-  .venv/bin/python -m pip install -q -e ".[test]"
+  echo "setup: installing Python packages into .venv (log: .venv/install.log)"
+  if ! { .venv/bin/python -m pip install --upgrade pip && .venv/bin/python -m pip install -e ".[test]"; } \
+      > .venv/install.log 2>&1; then
+    tail -40 .venv/install.log >&2
+    echo "setup: pip failed; see .venv/install.log" >&2
+    exit 1
+  fi
   touch "$stamp"
 fi
