@@ -74,9 +74,9 @@ def prepare(folder: Path, venue: Path, counters: int) -> tuple[str, list[tuple[s
 
 
 def _spawn(args: list[str], env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
-    handle = log.open("wb")
-    return subprocess.Popen([sys.executable, "-m", "antre", *args], env=env, stdout=handle, stderr=subprocess.STDOUT,
-                            start_new_session=True)
+    with log.open("wb") as handle:  # the child keeps its own copy of the descriptor
+        return subprocess.Popen([sys.executable, "-m", "antre", *args], env=env, stdout=handle,
+                                stderr=subprocess.STDOUT, start_new_session=True)
 
 
 def _stop(processes: list[subprocess.Popen[bytes]]) -> None:
@@ -100,31 +100,31 @@ def run_demo(args: argparse.Namespace) -> int:
                    ANTRE_SNAPSHOT_EVERY=str(args.snapshot_every))
     logs = out / "logs"
     logs.mkdir(exist_ok=True)
-    apps = [
-        _spawn(["kiosk", "--windowed", "--printer", f"file:{out / 'tickets'}"], env, logs / "kiosk.log"),
-        _spawn(["display", "--windowed", "--record", str(out / "announcements"),
-                *(["--mute"] if args.mute else [])], env, logs / "display.log"),
-    ]
-    for counter, user, pin in staff[: args.consoles]:
-        console_env = dict(env, ANTRE_DEMO_SIGNIN=f"{user}:{pin}")
-        apps.append(_spawn(["counter", "--counter", counter, "--windowed"], console_env, logs / f"counter-{counter}.log"))
+    apps: list[subprocess.Popen[bytes]] = []
     sessions = open_database(url)
-    printer = _ticket_printer(out / "tickets", sessions)
-    world = DemoWorld(sessions, [c for c, _, _ in staff], demo_services(sessions, [c for c, _, _ in staff]),
-                      speed=args.speed, arrivals_per_minute=args.arrivals, on_issue=printer)
-    seconds = args.minutes * 60 if args.headless else float("inf") if args.minutes is None else args.minutes * 60
-    print(f"Antre demo: {out}\n  database {url}\n  {len(apps)} apps started; citizens arrive every "
-          f"~{60 / args.arrivals:.0f} s; Ctrl-C stops it.", file=sys.stderr)
-    time.sleep(3)  # let the apps open their windows before the first citizen comes
-    world.open_doors(args.crowd)
-    try:
+    try:  # whatever happens from here on (Ctrl-C included), the apps are stopped
+        apps.append(_spawn(["kiosk", "--windowed", "--printer", f"file:{out / 'tickets'}"], env, logs / "kiosk.log"))
+        apps.append(_spawn(["display", "--windowed", "--record", str(out / "announcements"),
+                            *(["--mute"] if args.mute else [])], env, logs / "display.log"))
+        for counter, user, pin in staff[: args.consoles]:
+            console_env = dict(env, ANTRE_DEMO_SIGNIN=f"{user}:{pin}")
+            apps.append(_spawn(["counter", "--counter", counter, "--windowed"], console_env,
+                               logs / f"counter-{counter}.log"))
+        printer = _ticket_printer(out / "tickets", sessions)
+        world = DemoWorld(sessions, [c for c, _, _ in staff], demo_services(sessions, [c for c, _, _ in staff]),
+                          speed=args.speed, arrivals_per_minute=args.arrivals, on_issue=printer)
+        seconds = args.minutes * 60 if args.minutes is not None else float("inf")
+        print(f"Antre demo: {out}\n  database {url}\n  {len(apps)} apps started; citizens arrive every "
+              f"~{60 / args.arrivals:.0f} s; Ctrl-C stops it.", file=sys.stderr)
+        time.sleep(3)  # let the apps open their windows before the first citizen comes
+        world.open_doors(args.crowd)
         world.run(seconds, stop=lambda: not args.headless and all(p.poll() is not None for p in apps))
-    except KeyboardInterrupt:
-        pass
-    finally:
         if args.headless:
             _wait_for_announcements(out / "announcements", sessions, timeout=90)
             time.sleep(2)  # one more screenshot of the final state
+    except KeyboardInterrupt:
+        pass
+    finally:
         _stop(apps)
     summary = write_outputs(out, sessions)
     print(json.dumps(summary, ensure_ascii=False, indent=2) if args.json else _summary_text(summary, out))

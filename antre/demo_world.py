@@ -117,7 +117,20 @@ class DemoWorld:
         except QueueEmpty:
             o.state, o.until = "idle", now + 2
         except AntreError:
-            o.until = now + 2  # the database hiccuped or a console acted first: try again shortly
+            # A console at the same counter acted first (or the database hiccuped): carry on from
+            # whatever the counter really holds now.
+            o.state, o.until = self._counter_state(o.counter), now + 2
+
+    def _counter_state(self, counter: str) -> str:
+        from db.stats import counter_views
+
+        try:
+            with unit_of_work(self.sessions) as s:
+                view = next((c for c in counter_views(s) if c.code == counter), None)
+        except AntreError:
+            return "idle"
+        held = view.ticket.status if view and view.ticket else None
+        return held if held in ("called", "serving") else "idle"
 
     def run(self, seconds: float, *, stop: Callable[[], bool] = lambda: False) -> None:
         """Play the world for `seconds` of real time."""

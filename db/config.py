@@ -18,7 +18,7 @@ from db.events import record
 from db.hours import check_hours
 from db.lookup import venue as venue_row
 from db.models import Agency, Counter, EventKind, Operator, Role, Service
-from db.operators import add_operator
+from db.operators import add_operator, sign_off_everywhere
 
 Code = Annotated[str, Field(min_length=1, max_length=20, pattern=r"^[A-Za-z0-9_-]+$")]
 HoursT = dict[str, list[list[str]]]
@@ -66,8 +66,9 @@ class VenueSection(_Strict):
         except (KeyError, IndexError, ValueError) as exc:
             raise ValueError(f"bad format {v!r}: use {{prefix}} and {{number}}, e.g. '{{prefix}}-{{number:03d}}' "
                              f"({exc})") from None
-        if "7" not in sample or len(sample) > 20:
-            raise ValueError(f"format {v!r} must show {{number}} and stay under 20 characters")
+        if "7" not in sample or "AB" not in sample or len(sample) > 20:
+            # Without the prefix, A-001 and B-001 would print alike and be confused when scanned.
+            raise ValueError(f"format {v!r} must show both {{prefix}} and {{number}} and stay under 20 characters")
         return v
 
     _hours = field_validator("hours")(_valid_hours)
@@ -257,6 +258,8 @@ def apply_config(session: Session, cfg: VenueConfig, *, base: Path | None = None
         seed = o.pin if existing is None or existing.pin_hash is None else None
         row = add_operator(session, o.username, o.name, role=o.role, agency=o.agency, pin=seed, must_change_pin=True)
         row.active = o.active
+        if not o.active:
+            sign_off_everywhere(session, row)
     record(session, EventKind.CONFIG_LOADED, datetime.now(UTC), agencies=len(cfg.agencies),
            services=len(cfg.services), counters=len(cfg.counters), operators=len(cfg.operators))
     return {"agencies": len(cfg.agencies), "services": len(cfg.services), "counters": len(cfg.counters),

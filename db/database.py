@@ -8,6 +8,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import quote
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, inspect, text
@@ -72,6 +73,14 @@ def _sqlite_setup(engine: Engine, lock_path: Path | None) -> None:
     def _checkin(dbapi_conn: Any, record: Any) -> None:
         writer_unlock(record.info)
 
+    @event.listens_for(engine, "close")
+    def _close(dbapi_conn: Any, record: Any) -> None:
+        handle = record.info.pop("writer_lock", None)
+        if handle is not None:
+            handle.close()  # closing the file also drops its lock
+
+    event.listen(engine, "invalidate", lambda dbapi_conn, record, exc: _close(dbapi_conn, record))
+
 
 def writer_lock(info: dict[str, Any], lock_path: Path, timeout: float = 30.0) -> None:
     """Queue writers on an OS file lock before BEGIN IMMEDIATE.
@@ -83,7 +92,12 @@ def writer_lock(info: dict[str, Any], lock_path: Path, timeout: float = 30.0) ->
     """
     handle = info.get("writer_lock")
     if handle is None:
-        handle = info["writer_lock"] = open(lock_path, "a+b")  # noqa: SIM115 - lives with the connection
+        try:
+            # Read-only is enough for flock, so a lock file made by another user still works.
+            fd = os.open(lock_path, os.O_RDONLY | os.O_CREAT, 0o666)
+        except OSError as exc:
+            raise DatabaseUnavailable(f"cannot open the lock file {lock_path}: {exc.strerror}") from None
+        handle = info["writer_lock"] = os.fdopen(fd, "rb")
     try:
         fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         return
@@ -145,6 +159,20 @@ def _watch_file(engine: Engine, path: Path) -> None:
             raise DisconnectionError(f"{path} moved or vanished")
 
 
+def _never_recreate(engine: Engine, path: Path) -> None:
+    # SQLite creates a missing file on connect. Once this engine has seen the database, a file
+    # that vanished (share dropped, disk gone) must be an outage, not a new empty database.
+    seen = path.exists()
+
+    @event.listens_for(engine, "do_connect")
+    def _connect(dialect: Any, record: Any, cargs: list[Any], cparams: dict[str, Any]) -> None:
+        nonlocal seen
+        if seen or path.exists():
+            seen = True
+            cargs[:] = [f"file:{quote(str(path))}?mode=rw"]
+            cparams["uri"] = True
+
+
 def _inode(path: Path) -> int | None:
     try:
         return path.stat().st_ino
@@ -172,6 +200,7 @@ def create_db_engine(url: str) -> Engine:
         _sqlite_setup(engine, Path(f"{path}.writer-lock").expanduser().absolute() if in_file and fcntl else None)
         if in_file:
             _watch_file(engine, Path(path).expanduser().absolute())
+            _never_recreate(engine, Path(path).expanduser().absolute())
         return engine
     if parsed.get_backend_name() == "postgresql":
         return create_engine(
@@ -191,6 +220,7 @@ def _alembic_config(connection: Any = None) -> Any:
 
 def _ensure_schema(engine: Engine) -> None:
     from alembic import command
+    from alembic.util.exc import CommandError
 
     from db.models import Base
 
@@ -205,7 +235,11 @@ def _ensure_schema(engine: Engine) -> None:
             Base.metadata.create_all(conn)
             command.stamp(cfg, "head")
         else:
-            command.upgrade(cfg, "head")
+            try:
+                command.upgrade(cfg, "head")
+            except CommandError as exc:  # e.g. a database migrated by a newer Antre
+                raise DatabaseUnavailable(f"cannot upgrade the database: {exc} (is this Antre older than "
+                                          "the one that last used it?)") from None
 
 
 def open_database(url: str | None = None, *, migrate: bool = True) -> sessionmaker[Session]:

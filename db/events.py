@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from db.models import Event, EventKind, Ticket
@@ -25,6 +25,10 @@ def record(
     **detail: Any,
 ) -> None:
     """Append one event; ticket events take counter, operator and service from the ticket."""
+    if session.get_bind().dialect.name == "postgresql":
+        # Followers read "events after id N": ids must commit in the order they are handed out,
+        # so event writers take turns until commit (SQLite writers already do).
+        session.execute(text("SELECT pg_advisory_xact_lock(7413)"))
     session.add(
         Event(
             kind=kind,

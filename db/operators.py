@@ -106,8 +106,15 @@ def disable_operator(session: Session, username: str) -> None:
     """Disable an account; it can no longer sign in (history stays)."""
     row = _operator(session, username)
     row.active = False
+    sign_off_everywhere(session, row)
+
+
+def sign_off_everywhere(session: Session, row: Operator, *, now: datetime | None = None) -> None:
+    """Take the operator off every counter they hold (one sign-out event each)."""
     for counter in session.scalars(select(Counter).where(Counter.operator_id == row.id)):
         counter.operator_id = None
+        record(session, EventKind.SIGNED_OUT, lookup.utc(now), counter_id=counter.id, operator_id=row.id,
+               disabled=True)
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,10 +7,12 @@ writes exactly one event per state change and returns a frozen view.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from db import lookup
@@ -86,17 +88,27 @@ def issue_ticket(
 def _first_waiting(session: Session, service_ids: list[int], day: object, priority: bool) -> Ticket | None:
     stmt = (
         select(Ticket)
-        .where(
-            Ticket.status == TicketStatus.WAITING,
-            Ticket.business_date == day,
-            Ticket.service_id.in_(service_ids),
-            Ticket.priority == priority,
-        )
+        .where(*_waiting(service_ids, day, priority))
         .order_by(*CALLING_ORDER)
         .limit(1)
         .with_for_update(skip_locked=True)  # PostgreSQL: two counters never lock the same row
     )
     return session.scalar(stmt)
+
+
+def _any_waiting(session: Session, service_ids: list[int], day: object, priority: bool) -> bool:
+    # A plain look, no lock: only the row finally chosen is locked, so a counter calling at the
+    # same moment is never made to skip a ticket this one looked at but did not take.
+    return session.scalar(select(Ticket.id).where(*_waiting(service_ids, day, priority)).limit(1)) is not None
+
+
+def _waiting(service_ids: list[int], day: object, priority: bool) -> tuple[Any, ...]:
+    return (
+        Ticket.status == TicketStatus.WAITING,
+        Ticket.business_date == day,
+        Ticket.service_id.in_(service_ids),
+        Ticket.priority == priority,
+    )
 
 
 def _priority_turn(session: Session, ctr: Counter, day: object, every_p: int, every_r: int) -> bool:
@@ -123,7 +135,11 @@ def _call(session: Session, ctr: Counter, ticket: Ticket, now: datetime) -> Tick
     ticket.counter_id = ctr.id
     ticket.operator_id = ctr.operator_id
     ticket.recall_count = 0
-    session.flush()
+    try:
+        session.flush()
+    except IntegrityError:
+        # PostgreSQL: the same counter called twice at once; the database kept one ticket per counter.
+        raise Refused(f"{ctr.name} is already calling a ticket", reason="busy") from None
     record(session, EventKind.CALLED, now, ticket=ticket, code=ticket.code, counter=ctr.code)
     return TicketView.of(ticket)
 
@@ -136,17 +152,16 @@ def call_next(session: Session, counter_code: str, *, now: datetime | None = Non
     venue = lookup.venue(session)
     day = lookup.today(session, now)
     service_ids = [s.id for s in ctr.services if s.active]
-    priority = _first_waiting(session, service_ids, day, True)
-    regular = _first_waiting(session, service_ids, day, False)
-    if priority is None and regular is None:
-        raise QueueEmpty(f"no ticket is waiting for {ctr.name}")
-    if priority is None or regular is None:
-        chosen = priority or regular
-    elif _priority_turn(session, ctr, day, venue.priority_every, venue.regular_every):
-        chosen = priority
+    has_priority = _any_waiting(session, service_ids, day, True)
+    has_regular = _any_waiting(session, service_ids, day, False)
+    if has_priority and has_regular:
+        first = _priority_turn(session, ctr, day, venue.priority_every, venue.regular_every)
     else:
-        chosen = regular
-    assert chosen is not None
+        first = has_priority
+    # The other kind is the fallback when another counter took the last ticket of the first kind.
+    chosen = _first_waiting(session, service_ids, day, first) or _first_waiting(session, service_ids, day, not first)
+    if chosen is None:
+        raise QueueEmpty(f"no ticket is waiting for {ctr.name}")
     return _call(session, ctr, chosen, now)
 
 

@@ -62,6 +62,8 @@ def test_errors_name_file_key_path_and_problem(tmp_path, extra, message):
 
 def test_venue_level_errors(tmp_path):
     bad = BASE.replace('name = "MPP"', 'name = "MPP"\ntimezone = "Asia/Bandung"\ncode_format = "{kode}"')
+    with pytest.raises(ConfigError, match=r"venue.code_format: format '\{number:03d\}' must show both"):
+        parse_config(write(tmp_path, BASE.replace('name = "MPP"', 'name = "MPP"\ncode_format = "{number:03d}"')))
     with pytest.raises(ConfigError) as info:
         parse_config(write(tmp_path, bad))
     text = str(info.value)

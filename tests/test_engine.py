@@ -263,3 +263,28 @@ def test_a_call_auto_opens_a_closed_counter(sessions, now):
     do(sessions, call_next, "L1", now=now)
     views = {c.code: c for c in do(sessions, counter_views)}
     assert views["L1"].is_open and views["L1"].ticket.code == "A-001"
+
+
+def test_a_vanished_database_file_is_an_outage_not_a_new_empty_database(sessions, db_url, now):
+    from pathlib import Path
+
+    from db import DatabaseUnavailable
+
+    path = Path(db_url.removeprefix("sqlite:///"))
+    do(sessions, issue_ticket, "A", now=now)
+    moved = path.with_name("moved.sqlite3")
+    path.rename(moved)
+    with pytest.raises(DatabaseUnavailable):
+        do(sessions, issue_ticket, "A", now=now)
+    assert not path.exists(), "no empty database was created in its place"
+    moved.rename(path)
+    assert do(sessions, issue_ticket, "A", now=now).ticket.code == "A-002"
+
+
+def test_disabling_an_operator_signs_them_out_with_an_event(sessions, now):
+    from db.operators import disable_operator, sign_in
+
+    assert do(sessions, sign_in, "L1", "siti", "1234", now=now).ok
+    do(sessions, disable_operator, "siti")
+    assert {c.code: c.operator for c in do(sessions, counter_views)}["L1"] is None
+    assert events(sessions)[-1] == EventKind.SIGNED_OUT
