@@ -32,6 +32,12 @@ class PrinterStatus:
     detail: str = ""
 
     @property
+    def problem(self) -> str:
+        """The kind of trouble to tell the citizen about (a UI text key suffix)."""
+        return {PrinterState.PAPER_OUT: "paper_out", PrinterState.COVER_OPEN: "cover_open",
+                PrinterState.ERROR: "error"}.get(self.state, "offline")
+
+    @property
     def ready(self) -> bool:
         """Whether a ticket may be issued: the device is fine or cannot tell."""
         return self.state in (PrinterState.OK, PrinterState.UNKNOWN, PrinterState.PAPER_LOW)

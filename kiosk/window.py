@@ -22,7 +22,7 @@ from kiosk import actions
 from kiosk.issuing import IssuingMixin
 from kiosk.lockdown import InputMixin
 from kiosk.print_service import PrintService
-from kiosk.printers import PrinterState, PrinterStatus, PrintError, TicketPrinter, build_printer
+from kiosk.printers import PrintError, TicketPrinter, build_printer
 from kiosk.settings import KioskSettings, kiosk_settings
 from kiosk.texts import date_text, tr
 from kiosk.views.common import Header
@@ -279,7 +279,7 @@ class KioskWindow(IssuingMixin, InputMixin, QWidget):
         else:
             status = self.printing.status
             self.message.show_message("warn", tr("printer_title", lang),
-                                      f"{tr('printer_' + _problem(status), lang)}. {tr('printer_help', lang)}",
+                                      f"{tr('printer_' + status.problem, lang)}. {tr('printer_help', lang)}",
                                       status.detail)
         self.back_home.stop()
         if block == "printer":
@@ -399,8 +399,3 @@ class KioskWindow(IssuingMixin, InputMixin, QWidget):
     def _columns_of(printer: TicketPrinter | None) -> int:
         renderer = getattr(printer, "renderer", None)
         return int(getattr(renderer, "columns", 42))
-
-
-def _problem(status: PrinterStatus) -> str:
-    return {PrinterState.PAPER_OUT: "paper_out", PrinterState.COVER_OPEN: "cover_open",
-            PrinterState.ERROR: "error"}.get(status.state, "offline")
