@@ -1,6 +1,8 @@
 """What the lobby display says for a call: ticket codes and counter names read the Indonesian way.
 
-"A-007" at "Loket 3" becomes "Nomor antrian, A, nol nol tujuh, silakan menuju, loket tiga."
+"A-007" at "Loket 3" becomes "Nomor antrean, A, nol nol tujuh, silakan menuju loket tiga." ("antrean" is
+KBBI's standard form; no pause between "menuju" and the counter: it is one phrase.) A shorter form,
+"A, nol nol tujuh, loket tiga.", is what the display says when calls come faster than speech.
 Letters are read by their Indonesian names (B = "Be", Q = "Ki"), numbers digit by digit or as
 words (num2words 'id'), short acronyms without vowels are spelled (BPJS = "Be Pe Je Es").
 Pure text, no audio and no Qt: the display and `antre say` turn it into sound.
@@ -19,6 +21,7 @@ from num2words import num2words
 from db.errors import ConfigError
 
 NumberStyle = Literal["digits", "words"]
+Form = Literal["full", "once", "brief"]  # how much of an announcement is said (the display picks by backlog)
 
 # Indonesian letter names (KBBI). Written as words so any TTS engine says the name, not a sound.
 LETTERS_ID = {
@@ -51,6 +54,10 @@ class SpeechSettings:
     chime: bool = True
     timeout_seconds: float = 10.0
     pronounce: Mapping[str, str] = field(default_factory=dict)
+    engine: Literal["tts", "pack"] = "tts"  # "pack": recorded clips from `pack`, TTS for any word it lacks
+    pack: str = ""  # the voice pack folder (with manifest.toml)
+    short_after: int = 2  # announcements waiting before the display says calls once, in Indonesian only
+    brief_after: int = 4  # waiting before it uses the short form ("A, nol nol tujuh, loket tiga.")
 
     def voice_for(self, language: str) -> str:
         """The configured voice of a language, else the platform default."""
@@ -82,12 +89,12 @@ def speech_settings(section: Mapping[str, Any] | None) -> SpeechSettings:
             if not isinstance(raw[key], bool):
                 raise _problem(key, "must be true or false")
             values[key] = raw[key]
-    for key in ("voice", "voice_en"):
+    for key in ("voice", "voice_en", "pack"):
         if key in raw:
             if not isinstance(raw[key], str):
                 raise _problem(key, "must be a text, e.g. \"poz/id\"")
             values[key] = raw[key].strip()
-    for key, low, high in (("rate", 60, 400), ("repeat", 1, 5)):
+    for key, low, high in (("rate", 60, 400), ("repeat", 1, 5), ("short_after", 1, 50), ("brief_after", 1, 50)):
         if key in raw:
             if not isinstance(raw[key], int) or isinstance(raw[key], bool) or not low <= raw[key] <= high:
                 raise _problem(key, f"must be a whole number from {low} to {high}")
@@ -103,6 +110,12 @@ def speech_settings(section: Mapping[str, Any] | None) -> SpeechSettings:
             if raw[key] not in ("digits", "words"):
                 raise _problem(key, "must be \"digits\" or \"words\"")
             values[key] = raw[key]
+    if "engine" in raw:
+        if raw["engine"] not in ("tts", "pack"):
+            raise _problem("engine", "must be \"tts\" or \"pack\"")
+        values["engine"] = raw["engine"]
+        if raw["engine"] == "pack" and not str(raw.get("pack") or "").strip():
+            raise _problem("pack", "engine = \"pack\" needs pack = \"folder of the voice pack\"")
     if "pronounce" in raw:
         table = raw["pronounce"]
         if not isinstance(table, dict) or not all(isinstance(v, str) for v in table.values()):
@@ -197,23 +210,29 @@ class Announcement:
     text: str
     text_en: str = ""
     repeat: int = 1
+    text_short: str = ""  # the short form: code and counter only
 
-    def parts(self) -> list[tuple[str, str]]:
-        """(language, text) in speaking order, repeats included."""
+    def parts(self, form: Form = "full") -> list[tuple[str, str]]:
+        """(language, text) in speaking order: all repeats, once in Indonesian, or the short form."""
+        if form == "brief":
+            return [("id", self.text_short or self.text)]
+        if form == "once":
+            return [("id", self.text)]
         once = [("id", self.text)] + ([("en", self.text_en)] if self.text_en else [])
         return once * self.repeat
 
 
 def announcement(code: str, counter_name: str, agency_name: str = "",
                  settings: SpeechSettings | None = None) -> Announcement:
-    """The announcement of a call: 'Nomor antrian, A, nol nol tujuh, silakan menuju, loket tiga.'"""
+    """The announcement of a call: 'Nomor antrean, A, nol nol tujuh, silakan menuju loket tiga.'"""
     s = settings or SpeechSettings()
     where = read_name(counter_name, s.counter_numbers, s.pronounce)
-    text = f"Nomor antrian, {read_code(code, s.numbers)}, silakan menuju, {where}"
+    spoken_code = read_code(code, s.numbers)
+    text = f"Nomor antrean, {spoken_code}, silakan menuju {where}"
     if s.agency and agency_name:
         text += f", {read_name(agency_name, s.counter_numbers, s.pronounce)}"
     text_en = ""
     if s.english:
-        text_en = (f"Ticket number, {read_code_en(code, s.numbers)}, please proceed to, "
+        text_en = (f"Ticket number, {read_code_en(code, s.numbers)}, please proceed to "
                    f"{read_name_en(counter_name, s.counter_numbers)}.")
-    return Announcement(code, counter_name, text + ".", text_en, s.repeat)
+    return Announcement(code, counter_name, text + ".", text_en, s.repeat, f"{spoken_code}, {where}.")

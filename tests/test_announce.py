@@ -85,16 +85,26 @@ def test_pronunciation_overrides_from_config() -> None:
 
 
 def test_the_issue_example_word_for_word() -> None:
-    assert announcement("A-007", "Loket 3").text == "Nomor antrian, A, nol nol tujuh, silakan menuju, loket tiga."
+    ann = announcement("A-007", "Loket 3")
+    assert ann.text == "Nomor antrean, A, nol nol tujuh, silakan menuju loket tiga."  # no pause after "menuju"
+    assert ann.text_short == "A, nol nol tujuh, loket tiga."
+    assert ann.parts("brief") == [("id", "A, nol nol tujuh, loket tiga.")]
+
+
+def test_numbers_as_words_read_b_120_as_one_number() -> None:
+    ann = announcement("B-120", "Loket 3", settings=SpeechSettings(numbers="words"))
+    assert ann.text == "Nomor antrean, Be, seratus dua puluh, silakan menuju loket tiga."
+    assert announcement("B-120", "Loket 3").text.startswith("Nomor antrean, Be, satu dua nol,")  # default: digits
 
 
 def test_numbers_as_words_with_agency_and_english() -> None:
     settings = SpeechSettings(numbers="words", agency=True, english=True, repeat=2)
     ann = announcement("AB-123", "Loket 12", "Dinas Kependudukan dan Pencatatan Sipil", settings)
-    assert ann.text == ("Nomor antrian, A Be, seratus dua puluh tiga, silakan menuju, loket dua belas, "
+    assert ann.text == ("Nomor antrean, A Be, seratus dua puluh tiga, silakan menuju loket dua belas, "
                         "dinas kependudukan dan pencatatan sipil.")
-    assert ann.text_en == "Ticket number, A B, one hundred and twenty-three, please proceed to, counter twelve."
+    assert ann.text_en == "Ticket number, A B, one hundred and twenty-three, please proceed to counter twelve."
     assert [lang for lang, _ in ann.parts()] == ["id", "en", "id", "en"]
+    assert [lang for lang, _ in ann.parts("once")] == ["id"]  # a backlog: once, Indonesian only
 
 
 def test_agency_is_left_out_unless_asked() -> None:
@@ -139,6 +149,9 @@ def test_speech_settings_defaults_and_values() -> None:
     ({"volume": 2}, r"\[speech\]\.volume"),
     ({"voise": "poz/id"}, r"\[speech\]\.voise: unknown key"),
     ({"pronounce": ["x"]}, r"\[speech\]\.pronounce"),
+    ({"engine": "festival"}, r"\[speech\]\.engine: must be \"tts\" or \"pack\""),
+    ({"engine": "pack"}, r"\[speech\]\.pack: engine = \"pack\" needs"),
+    ({"brief_after": 0}, r"\[speech\]\.brief_after"),
 ])
 def test_speech_settings_problems_name_the_key(section: dict[str, object], message: str) -> None:
     with pytest.raises(ConfigError, match=message):

@@ -58,7 +58,7 @@ def test_a_call_from_another_process_appears_and_is_announced(qtbot: Any, rig: R
     ticket = engine(data_url, lambda s: next(c.ticket for c in counter_views(s) if c.code == "L1"))
     assert (ticket.code, ticket.status) == ("A-001", "called")
     qtbot.waitUntil(lambda: rig.finished == ["A-001"], timeout=5000)
-    assert rig.synth.texts == ["Nomor antrian, A, nol nol satu, silakan menuju, loket satu."]
+    assert rig.synth.texts == ["Nomor antrean, A, nol nol satu, silakan menuju loket satu."]
     assert rig.synth.voices == ["poz/id"]
 
 
@@ -113,7 +113,7 @@ def test_recall_is_announced_again_and_highlights_again(qtbot: Any, rig: Rig, da
     assert rig.window.highlighting()
     assert len(rig.player.plays) == 2
     # Same words: synthesized once, played twice.
-    assert rig.synth.texts == ["Nomor antrian, A, nol nol satu, silakan menuju, loket dua."]
+    assert rig.synth.texts == ["Nomor antrean, A, nol nol satu, silakan menuju loket dua."]
     assert [c.code for c in rig.window.recent.calls] == []  # a recall is the same ticket, listed once
 
 
@@ -127,7 +127,7 @@ def test_zone_filter_shows_and_announces_only_its_floor(qtbot: Any, data_url: st
         engine(data_url, lambda s: call_next(s, "L4"))
         qtbot.waitUntil(lambda: r.finished == ["A-002"], timeout=5000)
         assert r.window.now_calling.call.counter == "L4"
-        assert r.synth.texts == ["Nomor antrian, A, nol nol dua, silakan menuju, loket empat."]
+        assert r.synth.texts == ["Nomor antrean, A, nol nol dua, silakan menuju loket empat."]
         assert {q.code for q in r.window.waiting.queues} == {"A", "S"}
     finally:
         stop_rig(r)

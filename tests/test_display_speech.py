@@ -51,7 +51,7 @@ def test_real_pyttsx3_and_espeak_make_a_plausible_announcement(tmp_path: Path) -
     assert result.spoken and result.warning is None
     with wave.open(str(result.path)) as w:
         assert (w.getnchannels(), w.getsampwidth(), w.getframerate()) == (1, 2, 22050)
-    # "Nomor antrian, A, nol nol tujuh, silakan menuju, loket tiga." at 140 wpm takes 4-6 s; plus the chime.
+    # "Nomor antrean, A, nol nol tujuh, silakan menuju loket tiga." at 140 wpm takes 4-6 s; plus the chime.
     assert 5.5 < duration(result.path) < 12
     voice = speech_part(result.path)
     assert rms(voice) > 0.03, "the voice part is silent"
@@ -65,7 +65,7 @@ def test_antre_say_writes_the_exact_announcement(tmp_path: Path) -> None:
     done = antre_cli("say", "AB-123", "12", "--to", str(out), "--db", str(tmp_path / "none.sqlite3"),
                      "--numbers", "words")
     assert done.returncode == 0, done.stderr
-    assert "Nomor antrian, A Be, seratus dua puluh tiga, silakan menuju, loket dua belas." in done.stdout
+    assert "Nomor antrean, A Be, seratus dua puluh tiga, silakan menuju loket dua belas." in done.stdout
     assert not (tmp_path / "none.sqlite3").exists(), "saying a code must not create a database"
     assert 6 < duration(out) < 15 and rms(speech_part(out)) > 0.03
 
@@ -94,11 +94,11 @@ def test_a_hung_synthesis_is_timed_out_and_the_worker_restarted(tmp_path: Path) 
         assert not hung.spoken and "hung" in (hung.warning or "")
         assert abs(hung.seconds - (CHIME_SECONDS + 0.25 + 0.3)) < 0.01  # the chime still sounds
         assert synth.restarts == 1
-        ok = renderer.render(Announcement("A-002", "Loket 1", "Nomor antrian dua"), tmp_path / "2.wav")
+        ok = renderer.render(Announcement("A-002", "Loket 1", "Nomor antrean dua"), tmp_path / "2.wav")
         assert ok.spoken and ok.warning is None
         crashed = renderer.render(Announcement("A-003", "Loket 1", "CRASH"), tmp_path / "3.wav")
         assert not crashed.spoken and "crashed" in (crashed.warning or "")
-        again = renderer.render(Announcement("A-004", "Loket 1", "Nomor antrian empat"), tmp_path / "4.wav")
+        again = renderer.render(Announcement("A-004", "Loket 1", "Nomor antrean empat"), tmp_path / "4.wav")
         assert again.spoken and synth.restarts == 2
     finally:
         renderer.close()
@@ -142,8 +142,8 @@ def test_speech_settings_from_the_venue_english_and_repeat(qtbot: Any, data_url:
         engine(data_url, lambda s: call_next(s, "L2"))
         qtbot.waitUntil(lambda: r.finished == ["A-001"], timeout=5000)
         assert r.synth.texts == [
-            "Nomor antrian, A, satu, silakan menuju, loket dua, dinas kependudukan dan pencatatan sipil.",
-            "Ticket number, A, one, please proceed to, counter two."]
+            "Nomor antrean, A, satu, silakan menuju loket dua, dinas kependudukan dan pencatatan sipil.",
+            "Ticket number, A, one, please proceed to counter two."]
         assert r.synth.voices == ["poz/id", "gmw/en-US"]
         # chime, then id + en said twice: four 0.2 s pieces with pauses between.
         name, start, end = r.player.plays[0]
@@ -251,7 +251,7 @@ app = QApplication([])
 speech = make_speech()
 speech.finished.connect(lambda job: app.quit())
 speech.started.connect(lambda job: print("playing", round(job.rendered.seconds, 2), job.rendered.spoken, flush=True))
-speech.announce(Announcement("A-001", "Loket 1", "Nomor antrian, A, nol nol satu."))
+speech.announce(Announcement("A-001", "Loket 1", "Nomor antrean, A, nol nol satu."))
 QTimer.singleShot(30000, app.quit)
 app.exec()
 speech.stop()
@@ -303,7 +303,7 @@ def test_the_display_plays_the_announcement_into_a_pulseaudio_sink(tmp_path: Pat
     heard.frombytes(capture.read_bytes()[: capture.stat().st_size // 2 * 2])
     loud = [heard[i:i + 2205] for i in range(0, len(heard), 2205)]  # 0.1 s windows
     sounding = sum(1 for w in loud if rms(w) > 0.01) / 10
-    # Chime (1.9 s) and "Nomor antrian, A, nol nol satu." (~2 s) came out of the loudspeaker.
+    # Chime (1.9 s) and "Nomor antrean, A, nol nol satu." (~2 s) came out of the loudspeaker.
     assert sounding > 2.5, f"only {sounding:.1f} s of sound captured"
     assert rms(heard) > 0.01
 
