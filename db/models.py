@@ -99,6 +99,13 @@ class EventKind(enum.StrEnum):
     LOCKED_OUT = "locked_out"
     PIN_CHANGED = "pin_changed"
     CONFIG_LOADED = "config_loaded"
+    # Supervisor and admin actions; detail["by"] names who did it.
+    SERVICE_OPENED = "service_opened"
+    SERVICE_CLOSED = "service_closed"
+    QUOTA_CHANGED = "quota_changed"
+    MOVED = "moved"
+    OPERATOR_SAVED = "operator_saved"
+    OPERATOR_DISABLED = "operator_disabled"
 
 
 class Role(enum.StrEnum):
@@ -174,6 +181,8 @@ class Service(Base):
     # Moving average of recent service times, updated as tickets finish; drives wait estimates.
     recent_service_minutes: Mapped[float | None]
     daily_quota: Mapped[int | None] = mapped_column(Integer)
+    # Reports count the share of citizens called within this wait (a service standard).
+    target_wait_minutes: Mapped[int] = mapped_column(Integer, default=30, server_default="30")
     # {"mon": [["08:00", "12:00"], ["13:00", "15:00"]], ...}; null means the venue's hours.
     hours: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     allow_priority: Mapped[bool] = mapped_column(Boolean, default=True)
@@ -294,3 +303,32 @@ class Event(Base):
     operator_id: Mapped[int | None] = mapped_column(ForeignKey("operators.id"))
     service_id: Mapped[int | None] = mapped_column(ForeignKey("services.id"))
     detail: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+
+class SurveyResponse(Base):
+    """One citizen's IKM survey after a finished ticket, tied to where and by whom they were served."""
+
+    __tablename__ = "survey_responses"
+    __table_args__ = (Index("ix_survey_responses_day_service", "business_date", "service_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    business_date: Mapped[date] = mapped_column(Date)
+    ticket_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id"), unique=True)
+    service_id: Mapped[int] = mapped_column(ForeignKey("services.id"))
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"), index=True)
+    counter_id: Mapped[int | None] = mapped_column(ForeignKey("counters.id"))
+    operator_id: Mapped[int | None] = mapped_column(ForeignKey("operators.id"))
+    # The one-touch overall rating, 1-4 like the elements; null when only the elements were answered.
+    overall: Mapped[int | None] = mapped_column(Integer)
+
+
+class SurveyAnswer(Base):
+    """One element's answer (1-4) of a survey; elements are codes from the IKM config (U1..U9)."""
+
+    __tablename__ = "survey_answers"
+
+    response_id: Mapped[int] = mapped_column(ForeignKey("survey_responses.id", ondelete="CASCADE"),
+                                             primary_key=True)
+    element: Mapped[str] = mapped_column(String(10), primary_key=True)
+    score: Mapped[int] = mapped_column(Integer)
