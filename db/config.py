@@ -18,6 +18,7 @@ from db.events import record
 from db.hours import check_hours
 from db.lookup import venue as venue_row
 from db.models import Agency, Counter, EventKind, Operator, Role, Service
+from db.web_settings import BookingSection, WebSection
 from db.operators import add_operator, sign_off_everywhere
 
 Code = Annotated[str, Field(min_length=1, max_length=20, pattern=r"^[A-Za-z0-9_-]+$")]
@@ -131,6 +132,8 @@ class VenueConfig(_Strict):
     counter: dict[str, Any] = {}
     printer: dict[str, Any] = {}
     speech: dict[str, Any] = {}
+    web: WebSection = WebSection()
+    booking: BookingSection = BookingSection()
 
 
 def _loc(parts: Iterable[int | str]) -> str:
@@ -215,6 +218,7 @@ def apply_config(session: Session, cfg: VenueConfig, *, base: Path | None = None
         "logo": logo, "languages": vs.languages, "ticker": vs.ticker, "ticket_footer": vs.ticket_footer,
         "kiosk": cfg.kiosk, "display": cfg.display, "counter": cfg.counter, "printer": cfg.printer,
         "speech": cfg.speech,
+        "web": cfg.web.model_dump(), "booking": cfg.booking.model_dump(),
     }
     agencies = _by_code(session, Agency)
     for order, a in enumerate(cfg.agencies):

@@ -332,3 +332,53 @@ class SurveyAnswer(Base):
                                              primary_key=True)
     element: Mapped[str] = mapped_column(String(10), primary_key=True)
     score: Mapped[int] = mapped_column(Integer)
+
+
+class Secret(Base):
+    """Per-venue secrets the server side needs (the ticket-token key), made on first use."""
+
+    __tablename__ = "secrets"
+
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    value: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class BookingStatus(enum.StrEnum):
+    PENDING = "pending"
+    USED = "used"
+    CANCELLED = "cancelled"
+
+
+class Booking(Base):
+    """An appointment (janji temu) booked ahead; redeemed once at the kiosk for a ticket."""
+
+    __tablename__ = "bookings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    service_id: Mapped[int] = mapped_column(ForeignKey("services.id"), index=True)
+    business_date: Mapped[date] = mapped_column(Date, index=True)
+    slot_at: Mapped[datetime]
+    name: Mapped[str] = mapped_column(String(200), default="")
+    source: Mapped[str] = mapped_column(String(20), default="csv")
+    status: Mapped[BookingStatus] = mapped_column(_enum(BookingStatus, "booking_status"),
+                                                  default=BookingStatus.PENDING)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    used_at: Mapped[datetime | None]
+    ticket_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id"))
+
+    service: Mapped[Service] = relationship()
+
+
+class ApiKey(Base):
+    """A key for the web API; only its SHA-256 is stored (the key itself is shown once)."""
+
+    __tablename__ = "api_keys"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(64), unique=True)
+    prefix: Mapped[str] = mapped_column(String(16), unique=True)
+    key_hash: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    revoked_at: Mapped[datetime | None]
