@@ -42,6 +42,9 @@ class ServiceView:
     allow_priority: bool
     hours_text: str
     hours_text_en: str
+    fee_kind: str = "free"  # db.fees: free / fixed / bill
+    fee_note_en: str = ""
+    zones: tuple[str, ...] = ()  # where its active counters are ("Lantai 2"), in counter order
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,7 +84,8 @@ def agencies(session: Session) -> list[AgencyView]:
     """Active agencies in display order, each with its active services."""
     venue = lookup.venue(session)
     rows = session.scalars(
-        select(Agency).where(Agency.active).order_by(Agency.sort_order).options(selectinload(Agency.services))
+        select(Agency).where(Agency.active).order_by(Agency.sort_order)
+        .options(selectinload(Agency.services).selectinload(Service.counters))
     ).all()
     return [
         AgencyView(
@@ -99,7 +103,17 @@ def _service_view(s: Service, venue_hours: Any) -> ServiceView:
         requirements=tuple(s.requirements or ()), requirements_en=tuple(s.requirements_en or s.requirements or ()),
         fee=s.fee, fee_note=s.fee_note, completion_minutes=s.completion_minutes, daily_quota=s.daily_quota,
         allow_priority=s.allow_priority, hours_text=describe(hours, "id"), hours_text_en=describe(hours, "en"),
+        fee_kind=s.fee_kind, fee_note_en=s.fee_note_en, zones=service_zones(s),
     )
+
+
+def service_zones(s: Service) -> tuple[str, ...]:
+    """The zones (floors, wings) of the service's active counters, each once, in counter order."""
+    zones: dict[str, None] = {}
+    for c in sorted(s.counters, key=lambda c: (c.sort_order, c.code)):
+        if c.active and c.zone.strip():
+            zones.setdefault(c.zone.strip(), None)
+    return tuple(zones)
 
 
 def service_view(session: Session, code: str) -> ServiceView:

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from db.errors import ConfigError
 from db.events import record
 from db.hours import check_hours
+from db.ikm import IkmSection
 from db.lookup import venue as venue_row
 from db.models import Agency, Counter, EventKind, Operator, Role, Service
 from db.web_settings import BookingSection, WebSection
@@ -95,6 +96,7 @@ class ServiceSection(_Strict):
     completion_minutes: int = Field(0, ge=0)
     expected_service_minutes: int | None = Field(None, ge=1, le=480)
     daily_quota: int | None = Field(None, ge=1)
+    target_wait_minutes: int = Field(30, ge=1, le=600)  # reports: share called within this wait
     hours: HoursT | None = None
     allow_priority: bool = True
     active: bool = True
@@ -132,6 +134,7 @@ class VenueConfig(_Strict):
     counter: dict[str, Any] = {}
     printer: dict[str, Any] = {}
     speech: dict[str, Any] = {}
+    ikm: IkmSection = IkmSection()  # the satisfaction survey (PermenPAN-RB 14/2017 by default)
     web: WebSection = WebSection()
     booking: BookingSection = BookingSection()
 
@@ -217,7 +220,7 @@ def apply_config(session: Session, cfg: VenueConfig, *, base: Path | None = None
     v.settings = {
         "logo": logo, "languages": vs.languages, "ticker": vs.ticker, "ticket_footer": vs.ticket_footer,
         "kiosk": cfg.kiosk, "display": cfg.display, "counter": cfg.counter, "printer": cfg.printer,
-        "speech": cfg.speech,
+        "speech": cfg.speech, "ikm": cfg.ikm.model_dump(),
         "web": cfg.web.model_dump(), "booking": cfg.booking.model_dump(),
     }
     agencies = _by_code(session, Agency)
@@ -233,6 +236,7 @@ def apply_config(session: Session, cfg: VenueConfig, *, base: Path | None = None
     for order, s in enumerate(cfg.services):
         row = services.get(s.code.upper()) or Service(code=s.code.upper())
         row.agency = agencies[s.agency.upper()]
+        row.target_wait_minutes = s.target_wait_minutes
         for field in ("name", "name_en", "requirements", "requirements_en", "fee", "fee_note",
                       "completion_minutes", "expected_service_minutes", "daily_quota", "hours",
                       "allow_priority", "active"):

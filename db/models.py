@@ -176,6 +176,9 @@ class Service(Base):
     requirements_en: Mapped[list[Any]] = mapped_column(default=list)
     fee: Mapped[int] = mapped_column(Integer, default=0)
     fee_note: Mapped[str] = mapped_column(String(200), default="")
+    # What `fee` means: "free", "fixed" (the amount) or "bill" (set by a bill or assessment, see the note).
+    fee_kind: Mapped[str] = mapped_column(String(10), default="free", server_default="free")
+    fee_note_en: Mapped[str] = mapped_column(String(200), default="", server_default="")
     completion_minutes: Mapped[int] = mapped_column(Integer, default=0)
     expected_service_minutes: Mapped[int | None] = mapped_column(Integer)
     # Moving average of recent service times, updated as tickets finish; drives wait estimates.

@@ -17,6 +17,9 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.orm import Session
 
 from db import lookup
+from db.catalog import service_zones
+from db.fees import fee_headline, fee_label, fee_note
+from db.priority import category_label
 from db.stats import position_of
 from db.views import TicketView
 
@@ -34,13 +37,8 @@ MONTHS = {
     "en": ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
            "November", "December"),
 }
-PRIORITY_CATEGORIES = {
-    "lansia": ("Lansia", "Elderly"),
-    "disabilitas": ("Penyandang disabilitas", "Person with disability"),
-    "ibu_hamil": ("Ibu hamil", "Pregnant woman"),
-}
 _TEXT = {
-    "number": ("NOMOR ANTRIAN", "QUEUE NUMBER"),
+    "number": ("NOMOR ANTREAN", "QUEUE NUMBER"),
     "priority": ("PRIORITAS", "PRIORITY"),
     "ahead": ("Di depan Anda", "People ahead"),
     "people": ("orang", "people"),
@@ -48,9 +46,11 @@ _TEXT = {
     "minutes": ("menit", "min"),
     "no_estimate": ("belum ada loket buka", "no counter open yet"),
     "requirements": ("Persyaratan:", "Requirements:"),
-    "more": ("lainnya", "more"),
-    "keep": ("Simpan tiket ini. Terlewat dipanggil? Pindai QR di kiosk.",
-             "Keep this ticket. Missed your call? Scan the QR at the kiosk."),
+    "more": ("persyaratan lain di layar anjungan", "more on the kiosk screen"),
+    "where": ("Lokasi loket", "Counters at"),
+    "keep": ("Simpan tiket ini.", "Keep this ticket."),
+    "missed": ("Terlewat panggilan? Pindai kode QR di anjungan antrean.",
+               "Missed your call? Scan the QR code at the queue kiosk."),
 }
 
 
@@ -60,14 +60,9 @@ def say(key: str, lang: str) -> str:
     return pair[1] if lang == "en" else pair[0]
 
 
-def priority_label(category: str | None, lang: str) -> str:
-    """Readable name of a priority category ('lansia' -> 'Lansia' / 'Elderly')."""
-    if not category:
-        return ""
-    pair = PRIORITY_CATEGORIES.get(category)
-    if pair is None:
-        return category.replace("_", " ").capitalize()
-    return pair[1] if lang == "en" else pair[0]
+def priority_label(category: str | None, lang: str, settings: dict | None = None) -> str:
+    """Readable name of a priority category ('lansia' -> 'Lansia' / 'Elderly'), from the venue's list."""
+    return category_label(category, lang, settings)
 
 
 def long_date(moment: datetime, lang: str) -> str:
@@ -105,6 +100,13 @@ class TicketContent:
     ahead: int
     estimated_wait_minutes: int | None
     footer: str
+    fee_kind: str = "free"
+    fee: int = 0
+    fee_note: str = ""
+    fee_note_en: str = ""
+    zones: tuple[str, ...] = ()
+    priority_name: str = ""
+    priority_name_en: str = ""
 
     @property
     def qr(self) -> str:
@@ -119,6 +121,20 @@ class TicketContent:
 
     def agency_name(self, lang: str) -> str:
         return self.agency_en if lang == "en" else self.agency
+
+    def priority_name_in(self, lang: str) -> str:
+        return (self.priority_name_en or self.priority_name) if lang == "en" else self.priority_name
+
+    def fee_text(self, lang: str) -> str:
+        """'Biaya: Rp350.000' / 'Biaya: Gratis' / 'Biaya: Sesuai tagihan'."""
+        return f"{fee_label(lang)}: {fee_headline(self.fee_kind, self.fee, lang)}"
+
+    def fee_note_in(self, lang: str) -> str:
+        return fee_note(self.fee_note, self.fee_note_en, lang)
+
+    def where_text(self, lang: str) -> str:
+        """'Lokasi loket: Lantai 2' (empty when the counters have no zone)."""
+        return f"{say('where', lang)}: {', '.join(self.zones)}" if self.zones else ""
 
 
 def ticket_content(
@@ -143,6 +159,10 @@ def ticket_content(
         ahead=ahead,
         estimated_wait_minutes=wait,
         footer=str(settings.get("ticket_footer", "") or ""),
+        fee_kind=service.fee_kind, fee=service.fee, fee_note=service.fee_note, fee_note_en=service.fee_note_en,
+        zones=service_zones(service),
+        priority_name=category_label(row.priority_category, "id", settings) if row.priority else "",
+        priority_name_en=category_label(row.priority_category, "en", settings) if row.priority else "",
     )
 
 
@@ -189,8 +209,11 @@ class Cut:
 Element = Text | Rule | Feed | Qr | Cut
 
 
-def _wrap(text: str, width: int, **style: object) -> list[Text]:
-    lines = textwrap.wrap(text, max(width, 4), break_long_words=True) or [""]
+def _wrap(text: str, width: int, *, first: str = "", rest: str = "", **style: object) -> list[Text]:
+    # Words are never cut: a word longer than the line stays whole on its own line, and the
+    # renderers shrink that one line to fit the paper.
+    lines = textwrap.wrap(text, max(width, 4), initial_indent=first, subsequent_indent=rest,
+                          break_long_words=False, break_on_hyphens=False) or [""]
     return [Text(line, **style) for line in lines]  # type: ignore[arg-type]
 
 
@@ -199,10 +222,6 @@ def _fit_size(text: str, columns: int, wanted: int) -> int:
     while size > 1 and len(text) * size > columns:
         size -= 1
     return size
-
-
-def _short(item: str, width: int) -> str:
-    return item if len(item) <= width else item[: width - 3].rstrip() + "..."
 
 
 def ticket_layout(
@@ -217,13 +236,15 @@ def ticket_layout(
     out.append(Rule())
     out += _wrap(content.agency_name(lang), columns, bold=True, align="center")
     out += _wrap(content.service_name(lang), columns, align="center")
+    if where := content.where_text(lang):
+        out += _wrap(where, columns, bold=True, align="center")
     out.append(Feed())
     out.append(Text(say("number", lang), align="center"))
     out.append(Text(t.code, size=_fit_size(t.code, columns, 4), bold=True, align="center"))
     if t.priority:
         label = say("priority", lang)
-        if t.priority_category:
-            label += " - " + priority_label(t.priority_category, lang).upper()
+        if name := content.priority_name_in(lang) or priority_label(t.priority_category, lang):
+            label += " - " + name.upper()
         out += _wrap(label, columns, bold=True, align="center", invert=True)
     out.append(Feed())
     local = content.local_issued_at
@@ -232,18 +253,27 @@ def ticket_layout(
     wait = content.estimated_wait_minutes
     wait_text = f"{wait} {say('minutes', lang)}" if wait is not None else say("no_estimate", lang)
     out.append(Text(f"{say('wait', lang)}: {wait_text}", align="center"))
+    out.append(Rule())
+    out += _wrap(content.fee_text(lang), columns, bold=True)
+    if note := content.fee_note_in(lang):
+        out += _wrap(note, columns, first="  ", rest="  ")
     requirements = content.requirements_en if lang == "en" else content.requirements
     if requirements and max_requirements > 0:
-        out.append(Rule())
         out.append(Text(say("requirements", lang), bold=True))
         for item in requirements[:max_requirements]:
-            out.append(Text("- " + _short(item, columns - 2)))
+            out += _wrap(item, columns, first="- ", rest="  ")
         if len(requirements) > max_requirements:
-            out.append(Text(f"  +{len(requirements) - max_requirements} {say('more', lang)}"))
+            out += _wrap(f"+{len(requirements) - max_requirements} {say('more', lang)}", columns, first="  ",
+                         rest="  ")
     out.append(Rule())
     out.append(Qr(content.qr))
-    out += _wrap(say("keep", lang), columns, align="center")
-    if content.footer:
-        out += _wrap(content.footer, columns, align="center")
+    footer = content.footer.strip()
+    keep = say("keep", lang)
+    # The venue's footer often says "keep this ticket" itself: say it once.
+    lines = [say("missed", lang)] if footer.lower().startswith(keep.lower().rstrip(".")) else [keep, say("missed", lang)]
+    for line in lines:
+        out += _wrap(line, columns, align="center")
+    if footer and footer not in lines:
+        out += _wrap(footer, columns, align="center")
     out.append(Cut())
     return tuple(out)

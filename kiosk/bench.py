@@ -1,4 +1,4 @@
-"""Benchmark: tap on "Ambil Antrian" to the ticket's bytes handed to the printer (`python -m kiosk.bench`).
+"""Benchmark: tap on "Ambil Antrean" to the ticket's bytes handed to the printer (`python -m kiosk.bench`).
 
 The real kiosk window (offscreen), its DB worker on a seeded SQLite file, the change watcher
 polling alongside, and python-escpos' Network backend writing to a TCP sink on 127.0.0.1. The

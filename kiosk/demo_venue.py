@@ -108,7 +108,7 @@ def seed(folder: Path) -> tuple[str, str]:
     venue = folder / "venue.toml"
     venue.write_text(demo_venue_toml(), encoding="utf-8")
     url = f"sqlite:///{folder / 'kiosk-demo.sqlite3'}"
-    sessions = open_database(url)
+    sessions = open_database(url, create=True)
     with unit_of_work(sessions) as s:
         load_config(s, venue)
         for code in ("L01", "L02", "L03", "L04", "L07", "L09"):

@@ -23,7 +23,7 @@ class IssuingMixin:
 
     # --- issuing and printing ------------------------------------------------------------------
     def take(self, category: str | None) -> None:
-        """'Ambil Antrian' or a priority category: exactly one ticket however often it is tapped."""
+        """'Ambil Antrean' or a priority category: exactly one ticket however often it is tapped."""
         if self.busy or self.view != "confirm":
             return
         if not self.printing.status.ready:

@@ -166,7 +166,7 @@ def _tickets(url: str, target: Path) -> list[Path]:
     from kiosk.escpos_backend import profile_columns
     from kiosk.ticket_image import render_png
 
-    sessions = open_database(url)
+    sessions = open_database(url, create=True)
     with unit_of_work(sessions) as s:
         issued = issue_ticket(s, "A", priority=True, priority_category="lansia", now=DEMO_NOW)
         content = ticket_content(s, issued.ticket.id, ahead=issued.ahead, wait=issued.estimated_wait_minutes)

@@ -26,7 +26,8 @@ class KioskSection(BaseModel):
     retry_seconds: int = Field(3, ge=1, le=120)
     staff_taps: int = Field(5, ge=3, le=10)
     ticket_requirements: int = Field(5, ge=0, le=20)
-    priority_categories: list[Literal["lansia", "disabilitas", "ibu_hamil"]] = ["lansia", "disabilitas", "ibu_hamil"]
+    # Codes of the venue's [[venue.priority_categories]] this kiosk offers; unset: all of them.
+    priority_categories: list[str] | None = None
 
 
 class PrinterSection(BaseModel):

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from db.ticket_layout import PRIORITY_CATEGORIES, long_date
+from db.fees import rupiah
+from db.ticket_layout import long_date
 
 LANGS = ("id", "en")
 
@@ -19,18 +20,16 @@ _T: dict[str, tuple[str, str]] = {
     "back": ("Kembali", "Back"),
     "requirements": ("Persyaratan yang perlu dibawa", "What to bring"),
     "no_requirements": ("Tidak ada persyaratan khusus", "No special requirements"),
-    "fee": ("Biaya", "Fee"),
-    "free": ("Gratis", "Free of charge"),
+    "where": ("Lokasi loket: {zones}", "Counters at: {zones}"),
     "completion": ("Waktu penyelesaian", "Completion time"),
     "completion_same_day": ("Selesai di tempat", "Done on the spot"),
     "minutes": ("{m} menit", "{m} minutes"),
     "hours": ("{h} jam", "{h} hours"),
     "days": ("{d} hari kerja", "{d} working days"),
-    "take": ("Ambil Antrian", "Take a number"),
+    "take": ("Ambil Antrean", "Take a number"),
     "priority": ("Prioritas", "Priority"),
-    "priority_hint": ("Lansia, disabilitas, ibu hamil", "Elderly, disabled, pregnant"),
-    "priority_title": ("Antrian prioritas untuk", "Priority queue for"),
-    "your_number": ("Nomor antrian Anda", "Your queue number"),
+    "priority_title": ("Antrean prioritas untuk", "Priority queue for"),
+    "your_number": ("Nomor antrean Anda", "Your queue number"),
     "printing": ("Tiket sedang dicetak, silakan ambil di bawah", "Your ticket is printing below"),
     "printed": ("Silakan ambil tiket Anda", "Please take your ticket"),
     "ahead": ("Di depan Anda: {n} orang", "People ahead of you: {n}"),
@@ -48,17 +47,17 @@ _T: dict[str, tuple[str, str]] = {
     "printer_offline": ("Printer tidak terhubung", "Printer is offline"),
     "printer_paper_out": ("Kertas tiket habis", "Out of paper"),
     "printer_cover_open": ("Tutup printer terbuka", "Printer cover is open"),
-    "printer_error": ("Printer mengalami galat", "Printer error"),
-    "config_title": ("Konfigurasi kiosk salah", "Kiosk configuration error"),
+    "printer_error": ("Printer tiket mengalami gangguan", "The ticket printer has a fault"),
+    "config_title": ("Anjungan antrean belum siap digunakan", "This queue kiosk is not ready yet"),
     "refused_closed": ("Layanan ini sedang tutup", "This service is closed now"),
     "refused_quota": ("Kuota hari ini habis", "Today's quota is used up"),
     "refused_inactive": ("Layanan tidak tersedia", "Service not offered"),
-    "refused_no_priority": ("Layanan ini tidak melayani antrian prioritas", "This service has no priority queue"),
+    "refused_no_priority": ("Layanan ini tidak melayani antrean prioritas", "This service has no priority queue"),
     "refused_other": ("Tiket tidak dapat diambil", "A ticket cannot be taken"),
-    "scan_requeued": ("Nomor {code} masuk antrian lagi", "Number {code} is back in the queue"),
+    "scan_requeued": ("Nomor {code} masuk antrean lagi", "Number {code} is back in the queue"),
     "scan_requeued_body": ("Di depan Anda: {n} orang. Silakan tunggu panggilan.",
                            "People ahead of you: {n}. Please wait for your call."),
-    "scan_waiting": ("Nomor {code} masih dalam antrian", "Number {code} is still in the queue"),
+    "scan_waiting": ("Nomor {code} masih dalam antrean", "Number {code} is still in the queue"),
     "scan_waiting_body": ("Di depan Anda: {n} orang. Silakan tunggu panggilan.",
                           "People ahead of you: {n}. Please wait for your call."),
     "scan_called": ("Nomor {code} sedang dipanggil", "Number {code} is being called"),
@@ -73,7 +72,7 @@ _T: dict[str, tuple[str, str]] = {
     "scan_old_body": ("Tiket hanya berlaku pada hari diambil. Silakan ambil nomor baru.",
                       "A ticket is valid only on its day. Please take a new number."),
     "scan_unknown": ("Tiket tidak dikenali", "Ticket not recognised"),
-    "scan_unknown_body": ("Kode QR ini bukan tiket antrian kami. Hubungi petugas bila perlu.",
+    "scan_unknown_body": ("Kode QR ini bukan tiket antrean kami. Hubungi petugas bila perlu.",
                           "This QR code is not one of our tickets. Ask the staff if needed."),
     "staff_title": ("Petugas: masukkan PIN", "Staff: enter PIN"),
     "staff_wrong": ("PIN salah", "Wrong PIN"),
@@ -95,14 +94,7 @@ def tr(key: str, lang: str, **args: object) -> str:
     return text.format(**args) if args else text
 
 
-def priority_choices(lang: str) -> list[tuple[str, str]]:
-    """(category id, label) for the priority buttons."""
-    return [(key, pair[1] if lang == "en" else pair[0]) for key, pair in PRIORITY_CATEGORIES.items()]
-
-
-def rupiah(amount: int) -> str:
-    """80000 -> 'Rp 80.000' (Indonesian thousands separator)."""
-    return "Rp " + f"{amount:,}".replace(",", ".")
+__all__ = ["LANGS", "date_text", "duration", "refusal", "rupiah", "tr", "wait_text"]
 
 
 def duration(minutes: int, lang: str) -> str:

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QApplication, QStackedWidget, QVBoxLayout, QWidget
 
 from db.errors import ConfigError, DatabaseUnavailable
 from db.events import Changes
+from db.priority import PriorityCategory, categories
 from db.ticket_layout import TicketContent
 from kiosk import actions
 from kiosk.issuing import IssuingMixin
@@ -345,10 +346,15 @@ class KioskWindow(IssuingMixin, InputMixin, QWidget):
             return
         self.service_code = code
         name = agency.name_en if self.lang == "en" else agency.name
-        self.confirm.show_service(service, name, self.queues.get(code), self.lang,
-                                  list(self.settings.kiosk.priority_categories))
+        self.confirm.show_service(service, name, self.queues.get(code), self.lang, self._categories())
         self._set_view("confirm")
-        self.printing.check_status()  # fresh printer state before the citizen taps "Ambil Antrian"
+        self.printing.check_status()  # fresh printer state before the citizen taps "Ambil Antrean"
+
+    def _categories(self) -> list[PriorityCategory]:
+        """The venue's priority categories this kiosk offers ([kiosk] priority_categories, else all)."""
+        every = categories(self.data.venue.settings if self.data else None)
+        offered = self.settings.kiosk.priority_categories
+        return [c for c in every if offered is None or c.code in offered]
 
     def toggle_language(self) -> None:
         self.lang = "en" if self.lang == "id" else "id"

@@ -116,7 +116,7 @@ def kiosk_url(tmp_path: Path, venue_file: Path) -> str:
     folder = tmp_path / "dbdir"
     folder.mkdir()
     url = f"sqlite:///{folder / 'antre.sqlite3'}"
-    sessions = open_database(url)
+    sessions = open_database(url, create=True)
     with unit_of_work(sessions) as session:
         load_config(session, venue_file)
     sessions.kw["bind"].dispose()
@@ -151,7 +151,7 @@ def make_kiosk(qtbot: Any, kiosk_url: str, now: datetime) -> Iterator[Callable[.
 
 def tickets(url: str) -> list[Ticket]:
     """Every ticket in the database, oldest first (detached rows for assertions)."""
-    sessions = open_database(url)
+    sessions = open_database(url, create=True)
     with sessions() as session:
         rows = list(session.scalars(select(Ticket).order_by(Ticket.id)))
         session.expunge_all()

@@ -113,7 +113,8 @@ def test_ticket_layout_content(sessions, now):
     assert code.size == 4 and code.bold and code.align == "center"
     assert "PRIORITAS - LANSIA" in texts
     assert "Di depan Anda: 4 orang" in texts and "Perkiraan tunggu: 20 menit" in texts
-    assert "- Fotokopi Kartu Keluarga" in texts and "  +1 lainnya" in texts
+    assert "- Fotokopi Kartu Keluarga" in texts and "  +1 persyaratan lain di layar anjungan" in texts
+    assert "Lokasi loket: Lantai 1" in texts and "Biaya: Gratis" in texts
     assert texts[-1] == "Terima kasih"
     assert [e for e in lines if isinstance(e, Qr)] == [Qr(f"ANTRE:{issued.ticket.id}:A-001")]
     assert isinstance(lines[-1], Cut)
@@ -143,7 +144,7 @@ def test_rescan_follows_a_transfer_and_refuses_yesterday(sessions, now):
 
 
 def test_words_for_money_and_time():
-    assert rupiah(80000) == "Rp 80.000" and rupiah(1250000) == "Rp 1.250.000"
+    assert rupiah(80000) == "Rp80.000" and rupiah(1250000) == "Rp1.250.000"
     assert duration(0, "id") == "Selesai di tempat"
     assert duration(15, "id") == "15 menit"
     assert duration(180, "en") == "3 hours"

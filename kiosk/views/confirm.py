@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from html import escape
+
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtWidgets import QBoxLayout, QFrame, QStackedWidget, QVBoxLayout, QWidget
 
 from db.catalog import ServiceView
+from db.fees import fee_headline, fee_label, fee_note
+from db.priority import PriorityCategory
 from db.views import ServiceQueue
-from kiosk.texts import duration, priority_choices, rupiah, tr, wait_text
+from kiosk.icons import icon_for
+from kiosk.texts import duration, tr, wait_text
 from kiosk.views.common import BODY, PRIORITY, SMALL, TAKE, TITLE, button, label
 from qtkit import theme
 
 
 class ConfirmScreen(QWidget):
-    """What the citizen must bring and pay, before they queue; 'Ambil Antrian' and 'Prioritas'."""
+    """What the citizen must bring and pay, before they queue; 'Ambil Antrean' and 'Prioritas'."""
 
     take = Signal()
     priority = Signal(str)  # category
@@ -41,9 +46,11 @@ class ConfirmScreen(QWidget):
         self.agency = label("", SMALL + 2, color=theme.MUTED)
         self.name = label("", TITLE, bold=True)
         self.queue = label("", 34, bold=True, color=theme.ACCENT)
+        self.where = label("", 34, bold=True)
         info.addWidget(self.agency)
         info.addWidget(self.name)
         info.addWidget(self.queue)
+        info.addWidget(self.where)
         card = QFrame()
         card.setObjectName("card")
         card.setStyleSheet(f"QFrame#card {{ background: #FFFFFF; border: 3px solid {theme.INK}; border-radius: 18px; }}")
@@ -63,8 +70,10 @@ class ConfirmScreen(QWidget):
         self.card.addWidget(rule)
         self.card.addSpacing(6)
         self.fee = label("", BODY + 2)
+        self.fee_note = label("", BODY, color=theme.MUTED)
         self.completion = label("", BODY + 2)
         self.card.addWidget(self.fee)
+        self.card.addWidget(self.fee_note)
         self.card.addWidget(self.completion)
         info.addSpacing(12)
         info.addWidget(card)
@@ -95,12 +104,8 @@ class ConfirmScreen(QWidget):
         col.addWidget(self.prio_title)
         col.addWidget(self.prio_service)
         col.addSpacing(20)
-        self.prio_buttons = []
-        for i in range(3):
-            b = button("", PRIORITY, 44, 180)
-            b.clicked.connect(lambda _=False, i=i: self.priority.emit(self.categories[i]))
-            self.prio_buttons.append(b)
-            col.addWidget(b)
+        self.prio_col = col
+        self.prio_buttons: list = []  # one per category, made when a venue's categories are known
         col.addStretch(1)
         self.prio_back = button("", theme.INK, 34, 110, outline=True)
         self.prio_back.clicked.connect(lambda: self.pages.setCurrentIndex(0))
@@ -115,8 +120,19 @@ class ConfirmScreen(QWidget):
         for b in [self.take_button, self.priority_button, *self.prio_buttons]:
             b.setEnabled(not busy)
 
+    def _category_buttons(self, count: int) -> None:
+        while len(self.prio_buttons) < count:
+            i = len(self.prio_buttons)
+            b = button("", PRIORITY, 40, 150)
+            b.setIconSize(QSize(96, 96))
+            b.clicked.connect(lambda _=False, i=i: self.priority.emit(self.categories[i]))
+            self.prio_buttons.append(b)
+            self.prio_col.insertWidget(3 + i, b)
+        for i, b in enumerate(self.prio_buttons):
+            b.setVisible(i < count)
+
     def show_service(self, service: ServiceView, agency_name: str, queue: ServiceQueue | None, lang: str,
-                     categories: list[str]) -> None:
+                     categories: list[PriorityCategory]) -> None:
         self._lang = lang
         self.pages.setCurrentIndex(0)
         top = self.window()
@@ -137,23 +153,26 @@ class ConfirmScreen(QWidget):
             label(tr("no_requirements", lang), BODY + 2, color=theme.MUTED)]
         for w in self.req_items:
             self.req_box.addWidget(w)
-        fee = tr("free", lang) if service.fee == 0 else rupiah(service.fee)
-        if service.fee_note:
-            fee += f" ({service.fee_note})"
-        self.fee.setText(f"<b>{tr('fee', lang)}:</b> {fee}")
+        self.where.setText(tr("where", lang, zones=", ".join(service.zones)))
+        self.where.setVisible(bool(service.zones))
+        self.fee.setText(f"<b>{fee_label(lang)}:</b> {escape(fee_headline(service.fee_kind, service.fee, lang))}")
+        note = fee_note(service.fee_note, service.fee_note_en, lang)
+        self.fee_note.setText(note)
+        self.fee_note.setVisible(bool(note))
         self.completion.setText(f"<b>{tr('completion', lang)}:</b> {duration(service.completion_minutes, lang)}")
         self.take_button.setText(tr("take", lang))
-        self.priority_button.setText(f"{tr('priority', lang)}\n{tr('priority_hint', lang)}")
+        names = [c.label(lang) for c in categories]
+        hint = ", ".join([names[0], *(n[:1].lower() + n[1:] for n in names[1:])]) if names else ""
+        self.priority_button.setText(f"{tr('priority', lang)}\n{hint}")
         self.priority_button.setVisible(service.allow_priority and bool(categories))
         self.back_button.setText("\u2190  " + tr("back", lang))
         self.prio_title.setText(tr("priority_title", lang))
         self.prio_service.setText(service.name_en if en else service.name)
-        choices = [c for c in priority_choices(lang) if c[0] in categories]
-        self.categories = [key for key, _ in choices]
-        for i, b in enumerate(self.prio_buttons):
-            b.setVisible(i < len(choices))
-            if i < len(choices):
-                b.setText(choices[i][1])
+        self.categories = [c.code for c in categories]
+        self._category_buttons(len(categories))
+        for b, c in zip(self.prio_buttons, categories, strict=False):
+            b.setText(c.label(lang))
+            b.setIcon(icon_for(c.icon, "#FFFFFF"))
         self.prio_back.setText("\u2190  " + tr("back", lang))
         self.set_busy(False)
         for w in (self.fee, self.completion):

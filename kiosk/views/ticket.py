@@ -6,7 +6,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QBoxLayout, QFrame, QVBoxLayout, QWidget
 
-from db.ticket_layout import TicketContent, priority_label
+from db.ticket_layout import TicketContent
 from kiosk.texts import tr, wait_text
 from kiosk.views.common import BODY, PRIORITY, ImageView, QrWidget, button, fit_font, label
 from qtkit import theme
@@ -34,9 +34,10 @@ class TicketScreen(QWidget):
         self.prio.setStyleSheet(f"background: {PRIORITY}; color: #FFFFFF; border-radius: 14px; padding: 10px;")
         self.service = label("", 40, bold=True, align=center)
         self.agency = label("", BODY, color=theme.MUTED, align=center)
+        self.where = label("", 40, bold=True, align=center)
         self.ahead = label("", 48, bold=True, color=theme.ACCENT, align=center)
         self.wait = label("", 38, align=center)
-        for w in (self.caption, self.code, self.prio, self.service, self.agency, self.ahead, self.wait):
+        for w in (self.caption, self.code, self.prio, self.service, self.agency, self.where, self.ahead, self.wait):
             main.addWidget(w)
         main.addStretch(1)
         self.box.addLayout(main, 3)
@@ -82,10 +83,12 @@ class TicketScreen(QWidget):
         width = (top.width() * (3 if wide else 5)) // 5 - 100
         self.code.setFont(fit_font(t.code, 320 if wide else 300, max(width, 300)))
         self.prio.setVisible(t.priority)
-        label_text = priority_label(t.priority_category, lang)
+        label_text = content.priority_name_in(lang)
         self.prio.setText(tr("priority", lang).upper() + (f"  \u2022  {label_text}" if label_text else ""))
         self.service.setText(content.service_name(lang))
         self.agency.setText(content.agency_name(lang))
+        self.where.setText(tr("where", lang, zones=", ".join(content.zones)))
+        self.where.setVisible(bool(content.zones))
         self.ahead.setText(tr("ahead", lang, n=content.ahead))
         self.wait.setText(wait_text(content.estimated_wait_minutes, lang))
         self.failed_banner.hide()
