@@ -15,12 +15,14 @@ from sqlalchemy.orm import Session
 
 from db.errors import ConfigError
 from db.events import record
+from db.fees import implied_kind
 from db.hours import check_hours
 from db.ikm import IkmSection
 from db.lookup import venue as venue_row
 from db.models import Agency, Counter, EventKind, Operator, Role, Service
 from db.web_settings import BookingSection, WebSection
 from db.operators import add_operator, sign_off_everywhere
+from db.priority import DEFAULT_CATEGORIES, icon_path
 
 Code = Annotated[str, Field(min_length=1, max_length=20, pattern=r"^[A-Za-z0-9_-]+$")]
 HoursT = dict[str, list[list[str]]]
@@ -34,6 +36,13 @@ def _valid_hours(value: HoursT | None) -> HoursT | None:
     if value is not None:
         check_hours(value)
     return value
+
+
+class PriorityCategorySection(_Strict):
+    code: Code
+    name: str = Field(min_length=1)
+    name_en: str = ""
+    icon: str = ""  # elderly, wheelchair, pregnant, child, or an image file next to the venue file
 
 
 class VenueSection(_Strict):
@@ -50,6 +59,8 @@ class VenueSection(_Strict):
     hours: HoursT | None = None
     ticker: str = ""
     ticket_footer: str = ""
+    priority_categories: list[PriorityCategorySection] = Field(
+        default_factory=lambda: [PriorityCategorySection(**c) for c in DEFAULT_CATEGORIES], min_length=1)
 
     @field_validator("timezone")
     @classmethod
@@ -92,7 +103,11 @@ class ServiceSection(_Strict):
     requirements: list[str] = []
     requirements_en: list[str] = []
     fee: int = Field(0, ge=0)
-    fee_note: str = ""
+    # "free", "fixed" (fee is the amount) or "bill" (set by a bill or assessment: the note says which);
+    # unset, it is implied: an amount is fixed, no amount with a note a bill, neither free.
+    fee_kind: Literal["free", "fixed", "bill"] | None = None
+    fee_note: str = Field("", max_length=200)
+    fee_note_en: str = Field("", max_length=200)
     completion_minutes: int = Field(0, ge=0)
     expected_service_minutes: int | None = Field(None, ge=1, le=480)
     daily_quota: int | None = Field(None, ge=1)
@@ -158,14 +173,29 @@ def _dupes(items: list[Any], attr: str, section: str, *, fold: bool = True) -> l
     return problems
 
 
+def _fee_problems(s: ServiceSection) -> list[str]:
+    """A fee that would say something else than it means (a wrong "Gratis" is the worst text on a kiosk)."""
+    if s.fee_kind == "free" and s.fee:
+        return [f"fee is {s.fee} but fee_kind is 'free' (use fee_kind = 'fixed', or fee = 0)"]
+    if s.fee_kind == "fixed" and not s.fee:
+        return ["fee_kind 'fixed' needs the amount in fee (fee = 0 is free: fee_kind = 'free')"]
+    if s.fee_kind == "bill" and s.fee:
+        return ["fee_kind 'bill' has no fixed amount: set fee = 0 and say in fee_note what is billed"]
+    if s.fee_kind == "bill" and not s.fee_note:
+        return ["fee_kind 'bill' needs a fee_note saying which bill or assessment sets the amount"]
+    return []
+
+
 def _cross_check(cfg: VenueConfig) -> list[str]:
     problems = _dupes(cfg.agencies, "code", "agencies") + _dupes(cfg.services, "code", "services")
+    problems += _dupes(cfg.venue.priority_categories, "code", "venue.priority_categories")
     problems += _dupes(cfg.counters, "code", "counters") + _dupes(cfg.operators, "username", "operators", fold=False)
     agencies = {a.code.upper() for a in cfg.agencies}
     services = {s.code.upper() for s in cfg.services}
     for i, s in enumerate(cfg.services):
         if s.agency.upper() not in agencies:
             problems.append(f"services[{i}].agency {s.agency!r} is not an agency code in [[agencies]]")
+        problems += [f"services[{i}].{p}" for p in _fee_problems(s)]
     for i, c in enumerate(cfg.counters):
         if c.agency and c.agency.upper() not in agencies:
             problems.append(f"counters[{i}].agency {c.agency!r} is not an agency code in [[agencies]]")
@@ -219,6 +249,7 @@ def apply_config(session: Session, cfg: VenueConfig, *, base: Path | None = None
     v.default_service_minutes, v.hours = vs.default_service_minutes, vs.hours
     v.settings = {
         "logo": logo, "languages": vs.languages, "ticker": vs.ticker, "ticket_footer": vs.ticket_footer,
+        "priority_categories": [c.model_dump() | {"icon": icon_path(c.icon, base)} for c in vs.priority_categories],
         "kiosk": cfg.kiosk, "display": cfg.display, "counter": cfg.counter, "printer": cfg.printer,
         "speech": cfg.speech, "ikm": cfg.ikm.model_dump(),
         "web": cfg.web.model_dump(), "booking": cfg.booking.model_dump(),
@@ -237,7 +268,8 @@ def apply_config(session: Session, cfg: VenueConfig, *, base: Path | None = None
         row = services.get(s.code.upper()) or Service(code=s.code.upper())
         row.agency = agencies[s.agency.upper()]
         row.target_wait_minutes = s.target_wait_minutes
-        for field in ("name", "name_en", "requirements", "requirements_en", "fee", "fee_note",
+        row.fee_kind = s.fee_kind or implied_kind(s.fee, s.fee_note)
+        for field in ("name", "name_en", "requirements", "requirements_en", "fee", "fee_note", "fee_note_en",
                       "completion_minutes", "expected_service_minutes", "daily_quota", "hours",
                       "allow_priority", "active"):
             setattr(row, field, getattr(s, field))
