@@ -149,8 +149,10 @@ def import_csv(session: Session, path: Path) -> dict[str, int]:
     problems: list[str] = []
     added = skipped = 0
     seen: dict[str, int] = {}
+    batch = session.begin_nested()  # all rows or none, whatever the caller does with its transaction
     for number, raw in enumerate(reader, start=2):
         if number - 1 > MAX_ROWS:
+            batch.rollback()
             raise AntreError(f"{path}: more than {MAX_ROWS} rows; split the file")
         row = {(k or "").strip().lower(): (v or "").strip() for k, v in raw.items() if isinstance(v, str)}
         code = normalize_code(row.get("code", ""))
@@ -174,8 +176,10 @@ def import_csv(session: Session, path: Path) -> dict[str, int]:
         except (ValueError, AntreError) as exc:
             problems.append(f"{path}:{number}: {exc}")
     if problems:
+        batch.rollback()
         shown = problems[:10] + ([f"... and {len(problems) - 10} more"] if len(problems) > 10 else [])
         raise AntreError("; ".join(shown) if len(shown) == 1 else "\n".join(shown))
+    batch.commit()
     return {"added": added, "unchanged": skipped}
 
 
