@@ -28,9 +28,11 @@ def _run(args: argparse.Namespace, action: Callable[[Session], Any]) -> Any:
 
 
 def cmd_init(args: argparse.Namespace) -> int:
+    from antre.venue_sections import app_section_checks
     from db.config import load_config
 
-    counts = _run(args, lambda s: load_config(s, Path(args.config)))
+    checks = app_section_checks()  # the apps' own checks of [kiosk], [printer], [display], [counter]
+    counts = _run(args, lambda s: load_config(s, Path(args.config), sections=checks))
     emit(args, counts, "Loaded " + ", ".join(f"{n} {k}" for k, n in counts.items()) + f" from {args.config}")
     return 0
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import tomllib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -208,10 +208,22 @@ def _cross_check(cfg: VenueConfig) -> list[str]:
     return problems
 
 
-def parse_config(path: Path) -> VenueConfig:
-    """Read and validate a venue file; every problem is reported as 'file: key.path: problem'."""
+# An app section's name -> its check, returning "key: problem" lines (see db.venue_checks).
+SectionChecks = Mapping[str, Callable[[dict[str, Any]], list[str]]]
+
+
+def parse_config(path: Path, *, sections: SectionChecks | None = None) -> VenueConfig:
+    """Read and validate a venue file; every problem is reported as 'file: key.path: problem'.
+
+    `sections` validates app sections ([kiosk], [display], ...) with the apps' own checks: db cannot
+    import an app, so the command line (which knows every part) passes them in. [speech] is checked here.
+    """
+    from db.venue_checks import MAX_DEPTH, MAX_FILE_BYTES, limit_problems, section_problems, shape_problems, speech_check
+
     name = path.name
     try:
+        if path.stat().st_size > MAX_FILE_BYTES:
+            raise ConfigError(f"{name}: larger than {MAX_FILE_BYTES // 2**20} MB: not a venue file")
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise ConfigError(f"{path}: file not found") from None
@@ -219,16 +231,25 @@ def parse_config(path: Path) -> VenueConfig:
         raise ConfigError(f"{path}: cannot read: {exc}") from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{name}: not valid TOML: {exc}") from None
+    except RecursionError:
+        raise ConfigError(f"{name}: nested too deeply (at most {MAX_DEPTH} levels)") from None
+    if shape := shape_problems(raw):  # nothing else is safe to look at
+        raise ConfigError("\n".join(f"{name}: {loc}: {why}" for loc, why in shape))
+    found: list[tuple[str, str]] = []
+    cfg = None
     try:
         cfg = VenueConfig.model_validate(raw)
     except ValidationError as exc:
-        lines = []
         for err in exc.errors():
             msg = err["msg"].removeprefix("Value error, ")
             if err["type"] == "extra_forbidden":
                 msg = "unknown key (check the spelling)"
-            lines.append(f"{name}: {_loc(err['loc'])}: {msg}")
-        raise ConfigError("\n".join(lines)) from None
+            found.append((_loc(err["loc"]), msg))
+    seen = {loc for loc, _ in found}
+    checks = {"speech": speech_check, **(sections or {})}
+    found += [(loc, why) for loc, why in limit_problems(raw) + section_problems(raw, checks) if loc not in seen]
+    if found or cfg is None:
+        raise ConfigError("\n".join(f"{name}: {loc}: {why}" for loc, why in found))
     if problems := _cross_check(cfg):
         raise ConfigError("\n".join(f"{name}: {p}" for p in problems))
     return cfg
@@ -306,9 +327,9 @@ def apply_config(session: Session, cfg: VenueConfig, *, base: Path | None = None
             "operators": len(cfg.operators)}
 
 
-def load_config(session: Session, path: Path) -> dict[str, int]:
+def load_config(session: Session, path: Path, *, sections: SectionChecks | None = None) -> dict[str, int]:
     """Validate the file and apply it; raises ConfigError naming file, key and problem."""
-    cfg = parse_config(path)
+    cfg = parse_config(path, sections=sections)
     return apply_config(session, cfg, base=path.parent)
 
 
