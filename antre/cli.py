@@ -203,9 +203,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--history", type=int, default=1_000_000, help="tickets of history to add (default 1e6)")
     p.add_argument("--quick", action="store_true", help="small sizes, for a smoke run")
 
-    from antre import cmd_counter, cmd_demo, cmd_display, cmd_kiosk, cmd_simulate
+    from antre import cmd_counter, cmd_demo, cmd_display, cmd_kiosk, cmd_simulate, cmd_web
 
-    for module in (cmd_kiosk, cmd_display, cmd_counter, cmd_simulate, cmd_demo):
+    for module in (cmd_kiosk, cmd_display, cmd_counter, cmd_simulate, cmd_demo, cmd_web):
         module.register(sub, common)
     return parser
 

@@ -13,6 +13,7 @@ APT_PACKAGES=(
   fonts-dejavu-core fonts-noto-core                         # readable fonts for kiosk and TV
   libusb-1.0-0                                              # USB ticket printers (pyusb)
   postgresql                                                # the LAN database, for its tests
+  chromium chromium-driver                                  # headless browser tests of the web pages
 )
 
 missing=()
