@@ -1,0 +1,87 @@
+"""In a real headless browser: the ticket page shows a call made by another process within 1 s,
+without a reload, and again after the server restarts."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+
+import pytest
+
+from tests.browser import browser  # noqa: F401  (fixture)
+from tests.web_fixtures import ROOT, issue_with_token, web_server  # noqa: F401  (fixture)
+
+pytestmark = pytest.mark.slow
+
+# Records when the call overlay appears, by the page's own clock (the machine's wall clock).
+WATCH = """
+window.__shown = null;
+new MutationObserver(function () {
+  if (!document.getElementById('overlay').hidden && window.__shown === null) window.__shown = Date.now() / 1000;
+}).observe(document.getElementById('overlay'), {attributes: true});
+"""
+
+ACT = """
+import sys, time
+from db import open_database, unit_of_work
+import db.queue
+maker = open_database(sys.argv[1])
+with unit_of_work(maker) as s:
+    getattr(db.queue, sys.argv[2])(s, "L1")
+print(time.time())
+"""
+
+
+def _act(url: str, action: str) -> float:
+    """Do a counter action through the engine in another process; when it committed."""
+    out = subprocess.run([sys.executable, "-c", ACT, url, action], capture_output=True, text=True, cwd=ROOT,
+                         timeout=60, check=True)
+    return float(out.stdout.strip().splitlines()[-1])
+
+
+def _wait(driver, script: str, timeout: float) -> object:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = driver.execute_script(script)
+        if value:
+            return value
+        time.sleep(0.05)
+    raise AssertionError(f"timed out waiting for: {script}")
+
+
+def _shown_after(driver, committed: float) -> float:
+    shown = _wait(driver, "return window.__shown", 5)
+    return float(shown) - committed
+
+
+def test_call_reaches_the_open_page_within_a_second_also_after_a_restart(browser, web_server, db_url):  # noqa: F811
+    code, token = issue_with_token(db_url)
+    browser.get(f"{web_server.base}/t/{token}")
+    assert browser.find_element("id", "code").text == code
+    _wait(browser, "return document.body.dataset.live === '1'", 10)
+    browser.execute_script(WATCH)
+
+    delay = _shown_after(browser, _act(db_url, "call_next"))
+    overlay = browser.find_element("id", "overlay").text
+    assert "Loket 1" in overlay and code in overlay and "Silakan menuju" in overlay
+    print(f"call -> page {delay * 1000:.0f} ms")
+    assert delay < 1.0, f"call shown {delay:.3f} s after commit"
+    assert browser.execute_script("return performance.getEntriesByType('navigation').length") == 1  # no reload
+
+    browser.find_element("id", "ov-ok").click()
+    web_server.stop()
+    _wait(browser, "return document.body.dataset.live === '0'", 10)
+    web_server.start()
+    _wait(browser, "return document.body.dataset.live === '1'", 15)
+    browser.execute_script(WATCH)
+    delay = _shown_after(browser, _act(db_url, "recall"))
+    assert "Panggilan ulang" in browser.find_element("id", "overlay").text
+    print(f"recall after restart -> page {delay * 1000:.0f} ms")
+    assert delay < 1.0, f"recall after restart shown {delay:.3f} s after commit"
+    assert browser.execute_script("return performance.getEntriesByType('navigation').length") == 1
+
+    browser.find_element("id", "ov-ok").click()
+    _act(db_url, "no_show")
+    _wait(browser, "return document.getElementById('msg').textContent.includes('kiosk')", 5)
+    assert browser.find_element("id", "status").text == "Tidak hadir saat dipanggil"
