@@ -17,6 +17,7 @@ import struct
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from hashlib import sha256
+from typing import Any
 from urllib.parse import urlsplit
 
 from sqlalchemy import select
@@ -140,3 +141,21 @@ def token_of_scan(text: str) -> str | None:
     else:
         return None
     return candidate if len(candidate) == TOKEN_CHARS else None
+
+
+def rescan_scanned(session: Session, text: str, *, now: datetime | None = None) -> Any:
+    """The kiosk's requeue scan of a signed QR: verify the token, then the rescan rule (db.rescan).
+
+    Outcomes as `db.rescan.rescan`: "unknown" for anything not a valid token of this venue,
+    "old" for an authentic token of another day.
+    """
+    from db.rescan import RescanResult, rescan
+
+    token = token_of_scan(text)
+    if token is None:
+        return RescanResult("unknown", "")
+    try:
+        ticket = verify(session, token, now=now)
+    except Refused as exc:
+        return RescanResult("old" if exc.reason == "token_other_day" else "unknown", "")
+    return rescan(session, ticket.id, ticket.code, now=now)

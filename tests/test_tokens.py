@@ -91,3 +91,22 @@ def test_qr_text_and_scan_round_trip(sessions, now):
     assert token_of_scan(url) == token and token_of_scan(bare) == token
     assert token_of_scan("https://evil.example/x/" + token) is None
     assert token_of_scan("ANTRE:12:A-001") is None
+
+
+def test_kiosk_rescan_of_a_signed_qr_requeues_only_a_valid_no_show_of_today(sessions, now):
+    from db.queue import call_next, no_show
+    from db.tokens import rescan_scanned
+
+    ticket, token = _issue(sessions, now)
+    with unit_of_work(sessions) as s:
+        call_next(s, "L1", now=now)
+        no_show(s, "L1", now=now)
+        qr = ticket_url(s, ticket.id)
+    altered = qr[:-3] + ("AAA" if not qr.endswith("AAA") else "BBB")
+    with unit_of_work(sessions) as s:
+        assert rescan_scanned(s, altered, now=now).outcome == "unknown"
+        assert rescan_scanned(s, f"ANTRE:{ticket.id}:{ticket.code}", now=now).outcome == "unknown"  # old unsigned form
+        assert rescan_scanned(s, qr, now=now + timedelta(days=1)).outcome == "old"
+    with unit_of_work(sessions) as s:
+        result = rescan_scanned(s, qr, now=now)
+    assert result.outcome == "requeued" and result.code == ticket.code
