@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QWidget
 
 from display import paint
 from display.paint import HIGHLIGHT, OFFLINE, SUB, TEXT
-from display.texts import clock, en, long_date, t
+from display.texts import clock, en, long_date, short_date, t
 
 LEFT = Qt.AlignmentFlag.AlignLeft
 RIGHT = Qt.AlignmentFlag.AlignRight
@@ -33,6 +33,7 @@ class Header(QWidget):
         self._logo: QPixmap | None = None
         self._logo_path = ""
         self._shown = ("", "")
+        self.leg = paint.Legibility(1.0)
         self._timer = QTimer(self)
         self._timer.timeout.connect(self._tick)
         self._timer.start(1000)  # cheap: only repaints when the minute or the day changes
@@ -66,6 +67,18 @@ class Header(QWidget):
             self._shown = shown
             self.update()
 
+    def lines(self) -> list[list[tuple[str, str]]]:
+        """What the header line may say, best first, as (text, colour) pieces: the first that fits is shown."""
+        zone = [(self.subtitle, HIGHLIGHT)] if self.subtitle else []
+        title = [(self.title, TEXT)] if self.title else []
+        date = [(self._shown[0], SUB)]
+        short = [(short_date(self.now()), SUB)]
+        options = [zone + title + date, zone + title, zone + date, zone + short, zone, title, date, short]
+        if self.warning:
+            options = [[("⚠ " + self.warning, HIGHLIGHT)] + o for o in options[1:]] + [[("⚠ " + self.warning,
+                                                                                        HIGHLIGHT)]] + options
+        return [o for o in options if o]
+
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
         p = QPainter(self)
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
@@ -79,28 +92,25 @@ class Header(QWidget):
             logo = self._logo.scaledToHeight(int(h * 0.86), Qt.TransformationMode.SmoothTransformation)
             p.drawPixmap(int(left), int(r.top() + h * 0.07), logo)
             left += logo.width() + h * 0.25
-        clock_px = paint.fit_px("00.00", r.width() * 0.3, h * 0.92)
-        clock_w = QFontMetricsF(paint.font(clock_px)).horizontalAdvance("00.00") * 1.04
+        # One line, every piece at the size legible from the farthest seat: what does not fit is left out.
+        px = self.leg.min_px("a")
+        clock_w = paint.advance("00.00", px) * 1.04
         clock_rect = QRectF(r.right() - clock_w, r.top(), clock_w, h)
-        paint.text(p, clock_rect, self._shown[1], TEXT, px=clock_px, align=RIGHT)
-        width = clock_rect.left() - left - h * 0.3
-        # Line 1: the venue. Line 2: the date, this screen's zone, and any warning for staff.
-        title_px = paint.fit_px(self.title, width, h * 0.6)
-        paint.text(p, QRectF(left, r.top(), width, h * 0.6), self.title, TEXT, px=title_px, align=LEFT)
-        line2 = QRectF(left, r.top() + h * 0.6, width, h * 0.36)
-        info = self._shown[0] + (f"  ·  {self.subtitle}" if self.subtitle else "")
-        most = max(int(title_px * 0.8), int(h * 0.2))  # the date never outshouts the venue's name
-        if self.warning:
-            warn = "⚠ " + self.warning
-            px = min(paint.fit_px(info, width * 0.5, line2.height(), False),
-                     paint.fit_px(warn, width * 0.48, line2.height(), False), most)
-            paint.text(p, line2, warn, HIGHLIGHT, px=px, bold=False, align=RIGHT)
-        else:
-            px = min(paint.fit_px(info, width, line2.height(), False), most)
-        paint.text(p, line2, self._shown[0], SUB, px=px, bold=False, align=LEFT)
-        if self.subtitle:
-            x = QFontMetricsF(paint.font(px, False)).horizontalAdvance(self._shown[0] + "  ·  ")
-            paint.text(p, line2.adjusted(x, 0, 0, 0), self.subtitle, HIGHLIGHT, px=px, align=LEFT)
+        paint.text(p, clock_rect, self._shown[1], TEXT, px=px, align=RIGHT, widget="Header")
+        room = clock_rect.left() - left - px * 0.5
+        sep = "  ·  "
+        for pieces in self.lines():
+            joined = sep.join(text for text, _ in pieces)
+            size = max(px, self.leg.min_px(joined))
+            if paint.fits(joined, size, room):
+                x = left
+                for i, (text, color) in enumerate(pieces):
+                    piece = (sep if i else "") + text
+                    width = paint.advance(piece, size)
+                    paint.text(p, QRectF(x, r.top(), width + 1, h), piece, color, px=size, align=LEFT,
+                               widget="Header")
+                    x += width
+                break
         p.end()
 
 
@@ -113,6 +123,7 @@ class Ticker(QWidget):
         self.text = ""
         self.speed = 110.0  # px/s at 1080 lines
         self.frames = 0
+        self.leg = paint.Legibility(1.0)
         self._strip: QPixmap | None = None
         self._offset = 0.0
         self._clock = QElapsedTimer()
@@ -156,8 +167,10 @@ class Ticker(QWidget):
 
     def _make_strip(self) -> QPixmap:
         h = self.height()
-        f = paint.font(int(h * 0.6), bold=False)
+        px = self.leg.min_px(self.text, bold=False)
+        f = paint.font(px, bold=False)
         unit = self.text + "     •     "
+        paint.record(self.text, px, False, "other", float("inf"), "Ticker")
         width = max(1, int(QFontMetricsF(f).horizontalAdvance(unit)) + 1)
         strip = QPixmap(width, max(1, h))
         strip.fill(QColor(paint.PANEL))
@@ -205,6 +218,7 @@ class Banner(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.english = True
+        self.leg = paint.Legibility(1.0)
         self.hide()
 
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
@@ -212,7 +226,12 @@ class Banner(QWidget):
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
         r = QRectF(self.rect())
         p.fillRect(r, QColor(OFFLINE))
-        message = "⚠ " + t("offline") + (f" · {en('offline')}" if self.english else "")
-        paint.text(p, r.adjusted(r.height() * 0.4, r.height() * 0.12, -r.height() * 0.4, -r.height() * 0.12),
-                   message, TEXT)
+        box = r.adjusted(r.height() * 0.3, 0, -r.height() * 0.3, 0)
+        options = ([f"⚠ {t('offline')} · {en('offline')}"] if self.english else []) + [
+            f"⚠ {t('offline')}", f"⚠ {t('offline_short')}", t("offline_short")]
+        for message in options:
+            px = self.leg.min_px(message)
+            if paint.fits(message, px, box.width()):
+                paint.text(p, box, message, TEXT, px=px, widget="Banner")
+                break
         p.end()

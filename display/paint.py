@@ -6,7 +6,10 @@ Every panel paints itself and sizes its type from its own rectangle, so the same
 
 from __future__ import annotations
 
+import math
+from dataclasses import dataclass
 from functools import lru_cache
+from typing import Literal
 
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter
@@ -24,6 +27,79 @@ HIGHLIGHT_INK = theme.INK
 OFFLINE = theme.DANGER
 LINE = 1.17  # DejaVu Sans line height per pixel size
 FAMILY = theme.FONT_FAMILY
+
+
+Role = Literal["call", "other"]
+CALL_MM_PER_M = 4.0  # the current and last calls: 40 mm letters read from 10 m
+OTHER_MM_PER_M = 2.5  # anything else on the screen: 25 mm from 10 m
+
+
+@dataclass(frozen=True, slots=True)
+class Legibility:
+    """Minimum letter heights on one TV: its pixel pitch and the viewing distance decide them."""
+
+    mm_per_px: float
+    distance_m: float = 10.0
+
+    @classmethod
+    def of(cls, width_px: int, height_px: int, diagonal_inches: float, distance_m: float) -> Legibility:
+        """A panel of that many pixels and that diagonal (square pixels): 55" at 1920x1080 is 0.634 mm a pixel."""
+        return cls(diagonal_inches * 25.4 / math.hypot(max(1, width_px), max(1, height_px)), distance_m)
+
+    def min_mm(self, role: Role) -> float:
+        return self.distance_m * (CALL_MM_PER_M if role == "call" else OTHER_MM_PER_M)
+
+    def min_px(self, text: str, role: Role = "other", bold: bool = True) -> int:
+        """The smallest font pixel size at which `text` is legible for its role (letter height >= minimum)."""
+        target = self.min_mm(role) / self.mm_per_px
+        return math.ceil(target / letter_ratio(text, bold) - 1e-6)
+
+    def mm(self, text: str, px: int, bold: bool = True) -> float:
+        """The height of the text's letters on the TV: cap height for capitals and digits, x-height with lower case."""
+        return letter_ratio(text, bold) * px * self.mm_per_px
+
+
+@lru_cache(maxsize=8)
+def _ratios(bold: bool) -> tuple[float, float]:
+    m = QFontMetricsF(font(200, bold))
+    return m.capHeight() / 200, m.xHeight() / 200
+
+
+def letter_ratio(text: str, bold: bool = True) -> float:
+    """Letter height per pixel size: x-height when the text has lower case (that is what the eye must read)."""
+    cap, x = _ratios(bold)
+    return x if any(ch.islower() for ch in text) else cap
+
+
+@dataclass(frozen=True, slots=True)
+class Drawn:
+    """One text as painted, for the legibility and clipping checks."""
+
+    text: str
+    px: int
+    bold: bool
+    role: Role
+    width: float  # of the box it was given
+    advance: float  # of the text at that size
+    widget: str
+
+
+RECORD: list[Drawn] | None = None  # set to a list to record every text painted (tests, screenshots)
+
+
+def record(value: str, px: int, bold: bool, role: Role, width: float, widget: str = "") -> None:
+    if RECORD is not None and value.strip():
+        RECORD.append(Drawn(value, px, bold, role, width, QFontMetricsF(font(px, bold)).horizontalAdvance(value),
+                            widget))
+
+
+def advance(value: str, px: int, bold: bool = True) -> float:
+    """The width of one line of text at that size."""
+    return QFontMetricsF(font(px, bold)).horizontalAdvance(value)
+
+
+def fits(value: str, px: int, width: float, bold: bool = True) -> bool:
+    return advance(value, px, bold) <= width
 
 
 @lru_cache(maxsize=4096)
@@ -56,9 +132,10 @@ def font(px: int, bold: bool = True) -> QFont:
 
 
 def text(p: QPainter, rect: QRectF, value: str, color: str, *, px: int | None = None, bold: bool = True,
-         align: Qt.AlignmentFlag = Qt.AlignmentFlag.AlignCenter) -> None:
+         align: Qt.AlignmentFlag = Qt.AlignmentFlag.AlignCenter, role: Role = "other", widget: str = "") -> None:
     """Draw one line, at `px` or the largest size that fits the rectangle."""
     size = px if px is not None else fit_px(value, rect.width(), rect.height(), bold)
+    record(value, size, bold, role, rect.width(), widget)
     p.setFont(font(size, bold))
     p.setPen(QColor(color))
     p.drawText(rect, int(align | Qt.AlignmentFlag.AlignVCenter), value)

@@ -1,12 +1,16 @@
-"""The four information panels: now calling, counters, previous calls, waiting per service.
+"""The information panels: now calling, previous calls, counters and waiting (the last two in pages).
 
-Each panel holds the frozen views it was given and paints them; it repaints only when its data
-or the highlight blink changes, so an idle display costs next to nothing.
+Every text is at least as tall as the TV's `Legibility` asks for its role (the current and the
+last calls: 40 mm letters from 10 m; anything else: 25 mm); a text that cannot be that big in
+its box is left out rather than shrunk, and the counters and waiting figures are paged rather
+than squeezed. Each panel holds the frozen views it was given and repaints only when its data,
+its page or the highlight changes, so an idle display costs next to nothing.
 """
 
 from __future__ import annotations
 
 import math
+from functools import lru_cache
 
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QPainter, QPaintEvent
@@ -15,38 +19,93 @@ from PySide6.QtWidgets import QWidget
 from db.catalog import AgencyView, CallView
 from db.views import CounterView, ServiceQueue
 from display import paint
-from display.paint import CLOSED, HIGHLIGHT, HIGHLIGHT_INK, PANEL, PANEL_DIM, SUB, TEXT
+from display.paint import CLOSED, HIGHLIGHT, HIGHLIGHT_INK, PANEL, PANEL_DIM, SUB, TEXT, Legibility, Role
 from display.texts import en, t
 from qtkit.theme import text_on
 
 LEFT = Qt.AlignmentFlag.AlignLeft
 RIGHT = Qt.AlignmentFlag.AlignRight
+LINE = 1.25  # a line's height per pixel size, with a little air
+
+
+def tv_name(name: str) -> str:
+    """A counter name as the TV shows it: capitals, as on signs ('Loket 3' -> 'LOKET 3')."""
+    return " ".join(name.split()).upper()
+
+
+def short_names(names: list[str]) -> tuple[str, list[str]]:
+    """('LOKET', ['1', '2', ...]) when every name starts with the same word: the heading says it once."""
+    words = [tv_name(n).split(" ", 1) for n in names]
+    if len(words) > 1 and all(len(w) == 2 for w in words) and len({w[0] for w in words}) == 1:
+        return words[0][0], [w[1] for w in words]
+    return "", [tv_name(n) for n in names]
 
 
 class Panel(QWidget):
     """A painted panel with a rounded card and a heading."""
 
-    heading = ""
-
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.english = True
-        self.heading_px: int | None = None  # one heading size for every panel, set by the window
+        self.leg = Legibility(1.0)  # set by the window from the TV's size and viewing distance
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)  # it fills every pixel itself
 
-    def radius(self) -> float:
-        return min(self.width(), self.height()) * 0.04
+    def min_px(self, text: str, role: Role = "other", bold: bool = True) -> int:
+        return self.leg.min_px(text, role, bold)
 
-    def begin(self) -> tuple[QPainter, QRectF]:
+    def head_px(self) -> int:
+        """The size of headings: the legible minimum for capitals (all headings are in capitals)."""
+        return self.min_px("A")
+
+    def head_h(self) -> float:
+        return self.head_px() * LINE
+
+    def pad(self) -> float:
+        return self.head_px() * 0.35
+
+    def radius(self) -> float:
+        return min(self.width(), self.height(), self.head_px() * 3) * 0.12
+
+    def begin(self, color: str = PANEL_DIM) -> tuple[QPainter, QRectF]:
         p = QPainter(self)
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
         p.setRenderHint(QPainter.RenderHint.TextAntialiasing)
         p.fillRect(self.rect(), QColor(paint.BG))
-        return p, QRectF(self.rect())
+        r = QRectF(self.rect())
+        paint.card(p, r, color, self.radius())
+        return p, r.adjusted(self.pad(), self.pad() * 0.6, -self.pad(), -self.pad() * 0.6)
+
+    def heading(self, p: QPainter, body: QRectF, options: list[str], *, right: str = "", color: str = TEXT,
+                sub_color: str = SUB) -> None:
+        """The first heading of `options` that fits at legible size, then its English subtitle if that fits too.
+
+        `right` (a page number, an agency) is drawn at the right end and keeps its room.
+        """
+        px = self.head_px()
+        row = QRectF(body.left(), body.top(), body.width(), self.head_h())
+        room = row.width()
+        if right:
+            right_w = paint.advance(right, px) + px * 0.5
+            paint.text(p, row, right, sub_color, px=px, align=RIGHT, widget=type(self).__name__)
+            room -= right_w
+        for main in options:
+            if paint.fits(main, px, room):
+                paint.text(p, QRectF(row.left(), row.top(), room, row.height()), main, color, px=px, align=LEFT,
+                           widget=type(self).__name__)
+                # The English subtitle in capitals too: in lower case it would have to be bigger than the heading.
+                english = en(self.heading_key).upper() if self.english and getattr(self, "heading_key", "") else ""
+                if english and main == options[0]:
+                    x = paint.advance(main, px) + px * 0.6
+                    if paint.fits(english, px, room - x, bold=False):
+                        paint.text(p, QRectF(row.left() + x, row.top(), room - x, row.height()), english, sub_color,
+                                   px=px, bold=False, align=LEFT, widget=type(self).__name__)
+                return
 
 
 class NowCalling(Panel):
-    """The latest call, huge: ticket code and counter; blinks amber after a new call or recall."""
+    """The call being made: ticket code and counter, as big as the panel allows; amber while it is spoken."""
+
+    heading_key = "now_calling"
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -56,47 +115,195 @@ class NowCalling(Panel):
         self.paints = 0  # counted for the call-to-repaint benchmark
 
     def set_call(self, call: CallView | None, agency_color: str | None = None) -> None:
-        self.call = call
-        self.agency_color = agency_color or paint.PANEL
-        self.update()
+        if call is not self.call or (agency_color or paint.PANEL) != self.agency_color:
+            self.call = call
+            self.agency_color = agency_color or paint.PANEL
+            self.update()
 
     def set_lit(self, lit: bool) -> None:
         if lit != self.lit:
             self.lit = lit
             self.update()
 
+    def agency_label(self, room: float) -> str:
+        """The agency's name if it fits at legible size, else its code, else nothing."""
+        if self.call is None:
+            return ""
+        for label in (self.call.agency_name, self.call.agency or ""):
+            if label and paint.fits(label, self.min_px(label, bold=False), room):
+                return label
+        return ""
+
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt's name
-        p, r = self.begin()
         bg, ink, sub = (HIGHLIGHT, HIGHLIGHT_INK, HIGHLIGHT_INK) if self.lit else (PANEL, TEXT, SUB)
-        paint.card(p, r, bg, self.radius())
-        body = paint.inset(r, 0.05)
-        h = body.height()
-        paint.title(p, QRectF(body.left(), body.top(), body.width(), h * 0.13), t("now_calling"),
-                    en("now_calling"), color=ink, sub_color=sub, english=self.english,
-                    px=self.heading_px)
+        p, body = self.begin(bg)
+        name = type(self).__name__
         call = self.call
+        head_h = self.head_h()
         if call is None:
-            paint.text(p, QRectF(body.left(), body.top() + h * 0.35, body.width(), h * 0.2), t("no_calls"), sub,
-                       bold=False)
+            self.heading(p, body, [t("now_calling")], color=ink, sub_color=sub)
+            px = self.min_px(t("no_calls"), bold=False)
+            if paint.fits(t("no_calls"), px, body.width()):
+                paint.text(p, QRectF(body.left(), body.top() + head_h, body.width(), body.height() - head_h),
+                           t("no_calls"), sub, px=px, bold=False, widget=name)
             p.end()
             return
+        # The heading shares its line with the agency (its name when that is legible, else its code).
+        label = self.agency_label(body.width() - paint.advance(t("now_calling"), self.head_px()) - self.head_px())
+        if not label:
+            self.heading(p, body, [t("now_calling")], color=ink, sub_color=sub)
+        else:
+            px = self.head_px()
+            paint.text(p, QRectF(body.left(), body.top(), body.width(), head_h), t("now_calling"), ink, px=px,
+                       align=LEFT, widget=name)
+            lpx = self.min_px(label, bold=False)
+            paint.text(p, QRectF(body.left(), body.top(), body.width(), head_h), label, sub, px=lpx, bold=False,
+                       align=RIGHT, widget=name)
         # Agency colour stripe: citizens learn "blue is DUKCAPIL" faster than they read.
-        stripe = QRectF(body.left(), body.top() + h * 0.17, body.width() * 0.012, h * 0.78)
+        area = body.adjusted(0, head_h, 0, 0)
+        stripe = QRectF(area.left(), area.top() + area.height() * 0.05, max(4.0, self.head_px() * 0.18),
+                        area.height() * 0.9)
         paint.card(p, stripe, self.agency_color, stripe.width() / 2)
-        inner = body.adjusted(body.width() * 0.035, 0, 0, 0)
-        paint.text(p, QRectF(inner.left(), body.top() + h * 0.15, inner.width(), h * 0.44), call.code, ink)
-        go = t("go_to") + (f" / {en('go_to')}" if self.english else "")
-        paint.text(p, QRectF(inner.left(), body.top() + h * 0.59, inner.width(), h * 0.08), go, sub, bold=False)
-        paint.text(p, QRectF(inner.left(), body.top() + h * 0.67, inner.width(), h * 0.22),
-                   "→ " + call.counter_name, ink)
-        paint.text(p, QRectF(inner.left(), body.top() + h * 0.90, inner.width(), h * 0.10), call.agency_name, sub,
-                   bold=False)
+        inner = area.adjusted(stripe.width() * 2.5, 0, 0, 0)
+        code_h, where_h = inner.height() * 0.58, inner.height() * 0.42
+        code_box = QRectF(inner.left(), inner.top(), inner.width(), code_h)
+        where = "→ " + tv_name(call.counter_name)
+        where_box = QRectF(inner.left(), inner.top() + code_h, inner.width(), where_h)
+        code_px = max(paint.fit_px(call.code, code_box.width(), code_box.height()), self.min_px(call.code, "call"))
+        where_px = max(min(paint.fit_px(where, where_box.width(), where_box.height()), int(code_px * 0.8)),
+                       self.min_px(where, "call"))
+        paint.text(p, code_box, call.code, ink, px=code_px, role="call", widget=name)
+        paint.text(p, where_box, where, ink, px=where_px, role="call", widget=name)
         p.end()
         self.paints += 1
 
 
-class CounterBoard(Panel):
-    """Every counter of this screen as a tile: its name, the ticket it serves, or closed."""
+class RecentCalls(Panel):
+    """The calls before the current one, newest first: ticket code in call size, the counter beside it."""
+
+    heading_key = "previous"
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.calls: tuple[CallView, ...] = ()
+        self.rows = 5  # as configured ([display] last_calls)
+        self.fit_rows = 5  # as many as the window gave room for
+
+    def set_calls(self, calls: tuple[CallView, ...], rows: int) -> None:
+        self.calls, self.rows = calls[:rows], max(1, rows)
+        self.update()
+
+    def shown(self) -> tuple[CallView, ...]:
+        return self.calls[: min(self.rows, self.fit_rows)]
+
+    def row_h(self) -> float:
+        return self.min_px("A-000", "call") * 1.3
+
+    def height_for(self, rows: int) -> float:
+        """The panel height that shows `rows` calls at legible size."""
+        return self.pad() * 1.2 + self.head_h() * 1.15 + rows * self.row_h()
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
+        p, body = self.begin()
+        name = type(self).__name__
+        self.heading(p, body, [t("previous"), t("previous_short")])
+        area = body.adjusted(0, self.head_h() * 1.15, 0, 0)
+        calls = self.shown()
+        if not calls:
+            p.end()
+            return
+        row_h = min(area.height() / len(calls), self.row_h() * 1.25)
+        codes = [c.code for c in calls]
+        wheres = [tv_name(c.counter_name) for c in calls]
+        code_px = max(paint.common_px(codes, area.width() * 0.55, row_h * 0.82), self.min_px("A", "call"))
+        code_w = max(paint.advance(c, code_px) for c in codes)
+        pad_x = row_h * 0.2
+        where_room = area.width() - 2 * pad_x - code_w - row_h * 0.3
+        where_px = max(min(code_px, paint.common_px(wheres, where_room, row_h * 0.82)), self.min_px("A"))
+        for i, call in enumerate(calls):
+            row = QRectF(area.left(), area.top() + i * row_h, area.width(), row_h)
+            if i % 2 == 0:
+                paint.card(p, row, PANEL, row_h * 0.15)
+            pad = row.adjusted(pad_x, 0, -pad_x, 0)
+            paint.text(p, QRectF(pad.left(), pad.top(), code_w, pad.height()), call.code, TEXT, px=code_px,
+                       align=LEFT, role="call", widget=name)
+            paint.text(p, QRectF(pad.right() - where_room, pad.top(), where_room, pad.height()), wheres[i], SUB,
+                       px=where_px, align=RIGHT, widget=name)
+        p.end()
+
+
+@lru_cache(maxsize=256)
+def _widest(texts: tuple[str, ...], px: int) -> float:
+    return max((paint.advance(s, px) for s in texts), default=0.0)
+
+
+class Grid:
+    """Tiles of `label | value` in columns and rows, in pages when they do not fit at legible size."""
+
+    def __init__(self, labels: list[str], values: list[str], width: float, height: float, min_px: int) -> None:
+        self.n = max(1, len(labels))
+        labels_t, values_t = tuple(labels) or ("0",), tuple(values) or ("A-000",)
+        gap = min_px * 0.3
+        best: tuple[int, int, int] | None = None  # px, cols, rows
+        px = max(min_px, int(height / LINE))
+        while px >= min_px:  # the largest size at which every tile fits on one page
+            tw = _widest(labels_t, px) + _widest(values_t, px) + px * 1.6
+            th = px * 1.4
+            cols = max(1, int((width + gap) // (tw + gap)))
+            rows = max(1, int((height + gap) // (th + gap)))
+            if cols * rows >= self.n or px == min_px:
+                best = (px, cols, rows)
+                break
+            px = max(min_px, min(px - 1, int(px * 0.94)))
+        assert best is not None
+        self.px, self.cols, self.rows = best
+        self.per_page = self.cols * self.rows
+        if self.per_page >= self.n:  # one page: no more rows than needed, so tiles stay close together
+            self.rows = math.ceil(self.n / self.cols)
+        self.pages = math.ceil(self.n / self.per_page)
+        self.gap = gap
+        self.tile_w = (width - gap * (self.cols - 1)) / self.cols
+        self.tile_h = min(self.px * 1.4 * 1.25, (height - gap * (self.rows - 1)) / self.rows)
+        self.label_w = _widest(labels_t, self.px) + self.px * 0.6
+
+    def tile(self, area: QRectF, index: int) -> QRectF:
+        """Where tile `index` of its page goes."""
+        i = index % self.per_page
+        return QRectF(area.left() + (i % self.cols) * (self.tile_w + self.gap),
+                      area.top() + (i // self.cols) * (self.tile_h + self.gap), self.tile_w, self.tile_h)
+
+
+class PagedPanel(Panel):
+    """A panel whose content may take several pages; the window turns them."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.page = 0
+
+    def body_area(self) -> QRectF:
+        r = QRectF(self.rect()).adjusted(self.pad(), self.pad() * 0.6, -self.pad(), -self.pad() * 0.6)
+        return r.adjusted(0, self.head_h() * 1.15, 0, 0)
+
+    def grid(self) -> Grid:
+        raise NotImplementedError
+
+    def pages(self) -> int:
+        return self.grid().pages
+
+    def set_page(self, page: int) -> None:
+        page = page % max(1, self.pages())
+        if page != self.page:
+            self.page = page
+            self.update()
+
+    def page_label(self, grid: Grid) -> str:
+        return f"{self.page % grid.pages + 1}/{grid.pages}" if grid.pages > 1 else ""
+
+
+class CounterBoard(PagedPanel):
+    """Every counter of this screen as a tile: its name (number), the ticket it serves, or closed."""
+
+    heading_key = "counters"
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -114,107 +321,73 @@ class CounterBoard(Panel):
             self.lit_counter, self.lit = counter, lit
             self.update()
 
-    def grid(self, width: float, height: float) -> tuple[int, int]:
-        """Columns and rows that give the ticket codes the largest type."""
-        n = max(1, len(self.counters))
-        codes = [c.ticket.code if c.ticket else "A-000" for c in self.counters] or ["A-000"]
-        best = (0, 1, n)
-        for cols in range(1, min(n, 8) + 1):
-            rows = math.ceil(n / cols)
-            w, h = width / cols, height / rows
-            px = paint.common_px(codes, w * 0.86, h * 0.54)
-            if px > best[0]:
-                best = (px, cols, rows)
-        return best[1], best[2]
+    def page_of(self, counter: str) -> int | None:
+        """The page showing that counter."""
+        for i, c in enumerate(self.counters):
+            if c.code == counter:
+                return i // self.grid().per_page
+        return None
+
+    def labels(self) -> tuple[str, list[str]]:
+        return short_names([c.name for c in self.counters])
+
+    def values(self) -> list[str]:
+        return [c.ticket.code if c.ticket else ("—" if c.is_open else t("closed")) for c in self.counters]
+
+    def grid(self) -> Grid:
+        area = self.body_area()
+        _, labels = self.labels()
+        values = [*self.values(), "A-000"]
+        return Grid(labels, values, area.width(), area.height(), self.min_px("A"))
 
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
-        p, r = self.begin()
-        paint.card(p, r, PANEL_DIM, self.radius())
-        body = paint.inset(r, 0.035)
-        head_h = min(body.height() * 0.08, body.width() * 0.07)
-        paint.title(p, QRectF(body.left(), body.top(), body.width(), head_h), t("counters"), en("counters"),
-                    english=self.english, px=self.heading_px)
-        area = body.adjusted(0, head_h * 1.3, 0, 0)
+        p, body = self.begin()
         if not self.counters:
-            paint.text(p, QRectF(area.left(), area.top(), area.width(), head_h), t("no_counters"), SUB, bold=False)
+            self.heading(p, body, [t("counters")])
+            px = self.min_px(t("no_counters"), bold=False)
+            if paint.fits(t("no_counters"), px, body.width()):
+                paint.text(p, body.adjusted(0, self.head_h(), 0, 0), t("no_counters"), SUB, px=px, bold=False,
+                           widget=type(self).__name__)
             p.end()
             return
-        cols, rows = self.grid(area.width(), area.height())
-        gap = min(area.width(), area.height()) * 0.02
-        tw, th = (area.width() - gap * (cols - 1)) / cols, (area.height() - gap * (rows - 1)) / rows
-        codes = [c.ticket.code for c in self.counters if c.ticket] or ["A-000"]
-        code_px = paint.common_px(codes, tw * 0.86, th * 0.54)
-        name_px = min(int(code_px * 0.8), paint.common_px([c.name for c in self.counters], tw * 0.86, th * 0.36))
-        for i, c in enumerate(self.counters):
-            tile = QRectF(area.left() + (i % cols) * (tw + gap), area.top() + (i // cols) * (th + gap), tw, th)
-            self._tile(p, tile, c, code_px, name_px)
+        grid = self.grid()
+        word, labels = self.labels()
+        self.heading(p, body, [word or t("counters")], right=self.page_label(grid))
+        area = self.body_area()
+        values = self.values()
+        first = (self.page % grid.pages) * grid.per_page
+        for i in range(first, min(first + grid.per_page, len(self.counters))):
+            self._tile(p, grid, grid.tile(area, i), self.counters[i], labels[i], values[i])
         p.end()
 
-    def _tile(self, p: QPainter, tile: QRectF, c: CounterView, code_px: int, name_px: int) -> None:
+    def _tile(self, p: QPainter, grid: Grid, tile: QRectF, c: CounterView, label: str, value: str) -> None:
         lit = self.lit and c.code == self.lit_counter
         bg = HIGHLIGHT if lit else (PANEL if c.is_open else PANEL_DIM)
         ink = HIGHLIGHT_INK if lit else (TEXT if c.is_open else CLOSED)
-        radius = min(tile.width(), tile.height()) * 0.08
+        radius = tile.height() * 0.15
         paint.card(p, tile, bg, radius)
+        stripe_w = max(3.0, grid.px * 0.16)
         if c.agency and c.is_open:
-            stripe = QRectF(tile.left(), tile.top(), tile.width() * 0.025, tile.height())
-            paint.card(p, stripe, self.colors.get(c.agency, PANEL), radius / 2)
-        inner = tile.adjusted(tile.width() * 0.07, tile.height() * 0.04, -tile.width() * 0.05, -tile.height() * 0.04)
-        ih = inner.height()
-        paint.text(p, QRectF(inner.left(), inner.top(), inner.width(), ih * 0.38), c.name, ink, px=name_px,
-                   bold=False)
-        if not c.is_open:
-            value, px = t("closed"), min(int(code_px * 0.7), paint.fit_px(t("closed"), inner.width(), ih * 0.5))
-        elif c.ticket is None:
-            value, px = t("idle"), code_px
-        else:
-            value, px = c.ticket.code, code_px
-        paint.text(p, QRectF(inner.left(), inner.top() + ih * 0.38, inner.width(), ih * 0.62), value, ink, px=px)
+            paint.card(p, QRectF(tile.left(), tile.top(), stripe_w, tile.height()),
+                       self.colors.get(c.agency, PANEL), stripe_w / 2)
+        name = type(self).__name__
+        inner = tile.adjusted(stripe_w + grid.px * 0.3, 0, -grid.px * 0.3, 0)
+        paint.text(p, QRectF(inner.left(), inner.top(), grid.label_w, inner.height()), label,
+                   ink if lit else (SUB if c.is_open else CLOSED), px=grid.px, align=LEFT, widget=name)
+        paint.text(p, QRectF(inner.left() + grid.label_w, inner.top(), inner.width() - grid.label_w,
+                             inner.height()), value, ink, px=grid.px, align=RIGHT, widget=name)
 
 
-class RecentCalls(Panel):
-    """The calls before the current one: code and counter, newest first."""
+class WaitingBoard(PagedPanel):
+    """People waiting per service (ticket prefix and count), or per agency when the services need too many pages."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.calls: tuple[CallView, ...] = ()
-        self.rows = 5
-
-    def set_calls(self, calls: tuple[CallView, ...], rows: int) -> None:
-        self.calls, self.rows = calls[:rows], max(1, rows)
-        self.update()
-
-    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
-        p, r = self.begin()
-        paint.card(p, r, PANEL_DIM, self.radius())
-        body = paint.inset(r, 0.06)
-        head_h = min(body.height() * 0.13, body.width() * 0.09)
-        paint.title(p, QRectF(body.left(), body.top(), body.width(), head_h), t("previous"), en("previous"),
-                    english=self.english, px=self.heading_px)
-        area = body.adjusted(0, head_h * 1.4, 0, 0)
-        row_h = area.height() / self.rows
-        codes = [c.code for c in self.calls] or ["A-000"]
-        names = [c.counter_name for c in self.calls] or ["Loket 00"]
-        code_px = paint.common_px(codes, area.width() * 0.42, row_h * 0.8)
-        name_px = min(code_px, paint.common_px(names, area.width() * 0.54, row_h * 0.8))
-        for i, call in enumerate(self.calls):
-            row = QRectF(area.left(), area.top() + i * row_h, area.width(), row_h)
-            if i % 2 == 0:
-                paint.card(p, row, PANEL, row_h * 0.15)
-            pad = row.adjusted(row_h * 0.25, 0, -row_h * 0.25, 0)
-            paint.text(p, pad, call.code, TEXT, px=code_px, align=LEFT)
-            paint.text(p, pad, call.counter_name, SUB, px=name_px, bold=False, align=RIGHT)
-        p.end()
-
-
-class WaitingBoard(Panel):
-    """People waiting per service, or per agency when the services do not fit."""
+    heading_key = "waiting"
+    MAX_PAGES = 3
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.queues: tuple[ServiceQueue, ...] = ()
         self.agencies: dict[str, AgencyView] = {}
-        self.min_row_px = 40  # below this a row is unreadable across the hall: group per agency
 
     def set_queues(self, queues: tuple[ServiceQueue, ...], agencies: dict[str, AgencyView]) -> None:
         self.queues, self.agencies = queues, agencies
@@ -237,39 +410,42 @@ class WaitingBoard(Panel):
             rows = [*shown, ("", t("more", n=len(rows) - len(shown)), -1, PANEL_DIM)]
         return rows
 
+    def _plan(self) -> tuple[Grid, list[tuple[str, str, int, str]]]:
+        area = self.body_area()
+        px = self.min_px("A")
+        busy = [q for q in self.queues if q.waiting > 0]
+        grid = Grid([q.code for q in busy], [str(q.waiting) for q in busy], area.width(), area.height(), px)
+        lines = self.lines(grid.per_page * self.MAX_PAGES)
+        labels = [code or name for code, name, *_ in lines]
+        values = [str(n) if n >= 0 else "" for _, _, n, _ in lines]
+        return Grid(labels, values, area.width(), area.height(), px), lines
+
+    def grid(self) -> Grid:
+        return self._plan()[0]
+
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
-        p, r = self.begin()
-        paint.card(p, r, PANEL_DIM, self.radius())
-        body = paint.inset(r, 0.06)
-        head_h = min(body.height() * 0.13, body.width() * 0.09)
-        paint.title(p, QRectF(body.left(), body.top(), body.width(), head_h), t("waiting"), en("waiting"),
-                    english=self.english, px=self.heading_px)
-        area = body.adjusted(0, head_h * 1.4, 0, 0)
-        capacity = max(1, int(area.height() // self.min_row_px))
-        lines = self.lines(capacity)
+        p, body = self.begin()
+        grid, lines = self._plan()
+        self.heading(p, body, [t("waiting")], right=self.page_label(grid) if lines else "")
         if not lines:
-            paint.text(p, QRectF(area.left(), area.top(), area.width(), head_h), t("waiting_none"), SUB,
-                       bold=False, align=LEFT)
+            px = self.min_px(t("waiting_none"), bold=False)
+            if paint.fits(t("waiting_none"), px, body.width()):
+                paint.text(p, body.adjusted(0, self.head_h(), 0, 0), t("waiting_none"), SUB, px=px, bold=False,
+                           widget=type(self).__name__)
             p.end()
             return
-        row_h = area.height() / max(len(lines), min(capacity, 5))
-        chip_w = area.width() * 0.27
-        count_w = area.width() * 0.16
-        name_x = area.left() + chip_w + row_h * 0.25
-        name_w = area.width() - chip_w - count_w - row_h * 0.45
-        px = paint.common_px([c for c, *_ in lines if c] or ["A"], chip_w * 0.84, row_h * 0.62)
-        count_px = paint.fit_px("000", count_w, row_h * 0.8)
-        name_px = max(min(int(count_px * 0.62), int(row_h * 0.45)), 8)
-        for i, (code, name, waiting, color) in enumerate(lines):
-            row = QRectF(area.left(), area.top() + i * row_h, area.width(), row_h * 0.86)
-            if code:
-                chip = QRectF(row.left(), row.top(), chip_w, row.height())
-                paint.card(p, chip, color, row_h * 0.15)
-                paint.text(p, chip, code, text_on(color), px=px)
-            label = paint.elide(name, name_px, name_w)
-            paint.text(p, QRectF(name_x, row.top(), name_w, row.height()), label, SUB, px=name_px, bold=False,
-                       align=LEFT)
-            if waiting >= 0:
-                paint.text(p, QRectF(row.right() - count_w, row.top(), count_w, row.height()), str(waiting), TEXT,
-                           px=count_px, align=RIGHT)
+        area = self.body_area()
+        first = (self.page % grid.pages) * grid.per_page
+        name = type(self).__name__
+        for i in range(first, min(first + grid.per_page, len(lines))):
+            code, label, waiting, color = lines[i]
+            tile = grid.tile(area, i)
+            if not code:  # "+3 lainnya"
+                paint.text(p, tile, label, SUB, px=grid.px, align=LEFT, widget=name)
+                continue
+            chip = QRectF(tile.left(), tile.top(), grid.label_w, tile.height())
+            paint.card(p, chip, color, tile.height() * 0.15)
+            paint.text(p, chip, code, text_on(color), px=grid.px, widget=name)
+            paint.text(p, tile.adjusted(grid.label_w, 0, -grid.px * 0.3, 0), str(waiting), TEXT, px=grid.px,
+                       align=RIGHT, widget=name)
         p.end()

@@ -61,7 +61,7 @@ def relaxed_venue(path: Path, display: dict[str, Any] | None = None) -> Any:
 def seed(folder: Path, *, display: dict[str, Any] | None = None) -> str:
     """A demo database mid-morning: tickets waiting, most counters serving, a few closed."""
     url = f"sqlite:///{folder / 'antre.sqlite3'}"
-    sessions = open_database(url)
+    sessions = open_database(url, create=True)
     cfg = relaxed_venue(DEMO, display)
     with unit_of_work(sessions) as s:
         apply_config(s, cfg, base=DEMO.parent)
@@ -151,6 +151,10 @@ def render_all(outdir: Path) -> list[Path]:
         for name, size in SIZES.items():
             rig = Rig(url, size)
             out.append(rig.grab(target / f"{name}.png"))
+            for kind, page in rig.window.pages()[1:]:  # the other pages of the paged area, in turn
+                rig.window.turn_page()
+                out.append(rig.grab(target / f"{name}-{kind}-{page + 1}.png"))
+            rig.window.turn_page()
             if name == "1920x1080":
                 rig.window.highlight(rig.window.now_calling.call)  # type: ignore[arg-type]
                 out.append(rig.grab(target / "1920x1080-new-call.png"))
@@ -173,6 +177,7 @@ def render_all(outdir: Path) -> list[Path]:
         for name, size in (("1920x1080-media", (1920, 1080)), ("portrait-1080x1920-media", (1080, 1920))):
             rig = Rig(media_url, size)
             wait_until(lambda r=rig: r.window.media.current is not None)  # type: ignore[misc]
+            rig.window._show_page(("media", 0))
             out.append(rig.grab(target / f"{name}.png"))
             rig.close()
     return out

@@ -25,6 +25,9 @@ class DisplaySettings:
     agencies: tuple[str, ...] = ()
     offline_after_seconds: float = 5.0  # no answer from the database this long: show "offline"
     title: str = ""  # heading instead of the venue name
+    tv_inches: float = 55.0  # the TV's diagonal: with its resolution, the size of a pixel
+    viewing_distance_m: float = 10.0  # the farthest seat: letters 4 mm (calls) / 2.5 mm (else) a metre of it
+    page_seconds: float = 8.0  # counters and waiting figures that need more than one page turn this often
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,7 +57,8 @@ def _problem(key: str, message: str) -> ConfigError:
 _NUMBERS = {  # key: (type, low, high)
     "last_calls": (int, 0, 20), "highlight_seconds": (float, 0.0, 60.0), "media_seconds": (float, 2.0, 600.0),
     "ticker_speed": (float, 10.0, 1000.0), "ticker_fps": (int, 0, 60),
-    "offline_after_seconds": (float, 1.0, 120.0),
+    "offline_after_seconds": (float, 1.0, 120.0), "tv_inches": (float, 15.0, 150.0),
+    "viewing_distance_m": (float, 1.0, 40.0), "page_seconds": (float, 3.0, 120.0),
 }
 
 

@@ -12,10 +12,12 @@ TEXT: dict[str, tuple[str, str]] = {
     "closed": ("TUTUP", "Closed"),
     "idle": ("—", ""),
     "previous": ("PANGGILAN SEBELUMNYA", "Previous calls"),
+    "previous_short": ("SEBELUMNYA", "Previous"),
     "waiting": ("MENUNGGU", "Waiting"),
     "waiting_none": ("Tidak ada antrean", "Nobody waiting"),
     "more": ("+{n} lainnya", "+{n} more"),
     "offline": ("TIDAK TERHUBUNG KE SERVER ANTREAN — mencoba lagi…", "Offline — retrying"),
+    "offline_short": ("SERVER ANTREAN TERPUTUS", "Offline"),
     "no_speech": ("Suara panggilan tidak tersedia", "Spoken calls unavailable"),
     "config_problem": ("Pengaturan layar bermasalah", "Display settings problem"),
     "no_counters": ("Tidak ada loket di layar ini", "No counters on this screen"),
@@ -39,6 +41,11 @@ def en(key: str, **values: object) -> str:
 def long_date(moment: datetime) -> str:
     """'Senin, 23 November 2026'."""
     return f"{DAYS[moment.weekday()]}, {moment.day} {MONTHS[moment.month - 1]} {moment.year}"
+
+
+def short_date(moment: datetime) -> str:
+    """'Senin, 23 Nov': for a header with little room."""
+    return f"{DAYS[moment.weekday()]}, {moment.day} {MONTHS[moment.month - 1][:3]}"
 
 
 def clock(moment: datetime) -> str:

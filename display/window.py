@@ -11,6 +11,7 @@ from db.views import ServiceQueue
 from display import paint
 from display.chrome import Banner, Header, Ticker
 from display.media import MediaPanel
+from display.paint import Legibility
 from display.panels import CounterBoard, NowCalling, RecentCalls, WaitingBoard
 from display.settings import DisplaySettings, Filter
 from display.state import CallsUpdate
@@ -19,7 +20,11 @@ BLINK_MS = 500
 
 
 class DisplayWindow(QWidget):
-    """Header, now calling, counters, previous calls, waiting, media, running text, offline banner."""
+    """Header, now calling, previous calls, a paged area (counters, waiting, media), running text, offline banner.
+
+    Sizes come from the TV's legibility (its pixel pitch and the viewing distance), not from
+    proportions of the screen: what cannot be legible is left out or paged, never shrunk.
+    """
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -45,6 +50,12 @@ class DisplayWindow(QWidget):
         self._blink.setInterval(BLINK_MS)
         self._blink.timeout.connect(self._on_blink)
         self._warnings: dict[str, str] = {}
+        self._recent: tuple[CallView, ...] = ()
+        self._voice_call: CallView | None = None  # the call being spoken (shown large until the voice is idle)
+        self._page: tuple[str, int] | None = None
+        self._page_timer = QTimer(self)
+        self._page_timer.setInterval(round(self.settings.page_seconds * 1000))
+        self._page_timer.timeout.connect(self.turn_page)
         self.resize(1280, 720)
 
     # -- data in ---------------------------------------------------------------------------------
@@ -60,6 +71,7 @@ class DisplayWindow(QWidget):
         self.media.set_folder(settings.media_folder, settings.media_seconds)
         for panel in (self.now_calling, self.counters, self.recent, self.waiting, self.banner):
             panel.english = settings.english
+        self._page_timer.setInterval(round(settings.page_seconds * 1000))
         self._layout()
         self.update()
 
@@ -67,22 +79,47 @@ class DisplayWindow(QWidget):
         return {code: a.color for code, a in self.agencies.items()}
 
     def show_calls(self, update: CallsUpdate, *, highlight: bool = True) -> None:
-        """New counters and latest calls; the newest new call blinks."""
-        latest = update.recent[0] if update.recent else None
-        color = self.agencies[latest.agency].color if latest and latest.agency in self.agencies else None
-        self.now_calling.set_call(latest, color)
-        self.recent.set_calls(update.recent[1:], self.settings.last_calls or 1)
+        """New counters and latest calls; with `highlight` the newest new call blinks (no voice drives it)."""
+        self._recent = update.recent
         self.counters.set_counters(update.counters, self.colors())
+        self._show_now()
+        self._update_pager()
         if highlight and update.new:
             self.highlight(update.new[-1])
 
+    def speak(self, call: CallView) -> None:
+        """The voice is saying this call: it is the one shown large and highlighted, the rest stay listed."""
+        self._voice_call = call
+        self._show_now()
+        self.highlight(call)
+
+    def voice_idle(self) -> None:
+        """Nothing left to say: the latest call is the one shown large."""
+        if self._voice_call is not None:
+            self._voice_call = None
+            self._show_now()
+
+    def _show_now(self) -> None:
+        recent = self._recent
+        now = self._voice_call or (recent[0] if recent else None)
+        color = self.agencies[now.agency].color if now and now.agency in self.agencies else None
+        self.now_calling.set_call(now, color)
+        rest = tuple(c for c in recent if now is None or c.ticket_id != now.ticket_id)
+        self.recent.set_calls(rest, self.settings.last_calls or 1)
+
     def show_queues(self, queues: tuple[ServiceQueue, ...]) -> None:
         self.waiting.set_queues(queues, self.agencies)
+        self._update_pager()
 
     def highlight(self, call: CallView) -> None:
-        """Blink the now-calling panel and the counter's tile for the configured seconds."""
+        """Blink the now-calling panel and the counter's tile (its page brought up) for the configured seconds."""
         self._lit_call = call
         self._blinks_left = max(0, round(self.settings.highlight_seconds * 1000 / BLINK_MS))
+        page = self.counters.page_of(call.counter)
+        if page is not None and self._blinks_left:
+            self._show_page(("counters", page))
+            if self._page_timer.isActive():
+                self._page_timer.start()  # a full turn on this page from now
         if self._blinks_left:
             self._blink.start()
             self._set_lit(True)
@@ -120,75 +157,118 @@ class DisplayWindow(QWidget):
             self._warnings.pop(source, None)
         self.header.set_warning(" · ".join(self._warnings.values()))
 
+    # -- pages -----------------------------------------------------------------------------------
+    def pages(self) -> list[tuple[str, int]]:
+        """What the paged area shows in turn: counter pages, waiting pages, the media."""
+        out = [("counters", i) for i in range(self.counters.pages())]
+        if any(q.waiting > 0 for q in self.waiting.queues):
+            out += [("waiting", i) for i in range(self.waiting.pages())]
+        if self.settings.media_folder:
+            out.append(("media", 0))
+        return out
+
+    def _update_pager(self) -> None:
+        pages = self.pages()
+        if self._page not in pages:
+            self._show_page(pages[0] if pages else ("counters", 0))
+        if len(pages) > 1 and not self._page_timer.isActive():
+            self._page_timer.start()
+        elif len(pages) <= 1:
+            self._page_timer.stop()  # one page: nothing turns, nothing repaints
+
+    def turn_page(self) -> None:
+        """Show the next page of the paged area."""
+        pages = self.pages()
+        if not pages:
+            return
+        index = pages.index(self._page) + 1 if self._page in pages else 0
+        self._show_page(pages[index % len(pages)])
+
+    def _show_page(self, page: tuple[str, int]) -> None:
+        self._page = page
+        kind, number = page
+        for name, panel in (("counters", self.counters), ("waiting", self.waiting), ("media", self.media)):
+            panel.setVisible(kind == name)
+        if kind == "counters":
+            self.counters.set_page(number)
+        elif kind == "waiting":
+            self.waiting.set_page(number)
+
     # -- layout ----------------------------------------------------------------------------------
     def resizeEvent(self, event: object) -> None:  # noqa: N802
         self._layout()
 
+    def legibility(self) -> Legibility:
+        """Minimum letter sizes for this window taken as the whole TV."""
+        s = self.settings
+        return Legibility.of(self.width(), self.height(), s.tv_inches, s.viewing_distance_m)
+
     def _layout(self) -> None:
         w, h = self.width(), self.height()
-        gap = max(4, round(min(w, h) * 0.012))
+        leg = self.legibility()
+        for widget in (self.now_calling, self.counters, self.recent, self.waiting, self.header, self.ticker,
+                       self.banner):
+            widget.leg = leg
+        caps = leg.min_px("A")
+        gap = max(4, round(caps * 0.25))
         has_ticker = bool(self.ticker.text)
-        has_media = bool(self.settings.media_folder)
         self.ticker.setVisible(has_ticker)
-        self.media.setVisible(has_media)
-        portrait = h > w
-        unit = min(w, h)
-        for panel in (self.now_calling, self.counters, self.recent, self.waiting):
-            panel.heading_px = round(unit * 0.04)
-        self.waiting.min_row_px = max(20, round(unit * 0.042))  # smaller rows are unreadable across the hall
-        header_h = round(h * (0.07 if portrait else 0.1))
-        ticker_h = round(h * (0.045 if portrait else 0.065)) if has_ticker else 0
-        self.header.setGeometry(gap, gap // 2, w - 2 * gap, header_h)
+        header_h = round(leg.min_px("a") * 1.3)
+        ticker_h = round(leg.min_px("a", bold=False) * 1.35) if has_ticker else 0
+        self.header.setGeometry(gap, 0, w - 2 * gap, header_h)
         if has_ticker:
             self.ticker.setGeometry(0, h - ticker_h, w, ticker_h)
-        top = header_h + gap
+        top = header_h + gap // 2
         bottom = h - ticker_h - gap
-        self.banner.setGeometry(0, top, w, round(h * (0.045 if portrait else 0.07)))
-        if portrait:
-            self._portrait(gap, top, w - gap, bottom, has_media)
+        self.banner.setGeometry(0, 0, w, header_h)
+        if h > w:
+            self._portrait(gap, top, w - gap, bottom)
         else:
-            self._landscape(gap, top, w - gap, bottom, has_media)
+            self._landscape(gap, top, w - gap, bottom)
+        self._update_pager()
 
-    def _landscape(self, left: int, top: int, right: int, bottom: int, media: bool) -> None:
+    def _recent_rows(self, room: float, now_min: float) -> int:
+        """As many previous calls as leave the now-calling panel its room: at least 3, at most configured."""
+        wanted = max(3, self.settings.last_calls)
+        rows = 3
+        for n in range(3, wanted + 1):
+            if room - self.recent.height_for(n) >= now_min:
+                rows = n
+        return rows
+
+    def _now_min(self) -> float:
+        call = self.now_calling.min_px("A-000", "call")
+        return self.now_calling.head_h() + call * 1.25 * 2.6 + self.now_calling.pad() * 2
+
+    def _landscape(self, left: int, top: int, right: int, bottom: int) -> None:
         gap = left
         body_h = bottom - top
-        split = left + round((right - left) * 0.56)
-        now_h = round(body_h * 0.54)
+        split = left + round((right - left - gap) * 0.5)
+        rows = self._recent_rows(body_h - gap, self._now_min())
+        self.recent.fit_rows = rows
+        recent_h = round(self.recent.height_for(rows))
+        now_h = body_h - recent_h - gap
         self.now_calling.setGeometry(QRect(left, top, split - left, now_h))
-        low_top = top + now_h + gap
-        low_h = bottom - low_top
-        half = (split - left - gap) // 2
-        self.recent.setGeometry(QRect(left, low_top, half, low_h))
-        beside = QRect(left + half + gap, low_top, split - left - half - gap, low_h)
-        right_x = split + gap
-        if media:
-            self.media.setGeometry(beside)
-            counters_h = round(body_h * 0.62)
-            self.counters.setGeometry(QRect(right_x, top, right - right_x, counters_h))
-            self.waiting.setGeometry(QRect(right_x, top + counters_h + gap, right - right_x,
-                                           body_h - counters_h - gap))
-        else:
-            self.waiting.setGeometry(beside)
-            self.counters.setGeometry(QRect(right_x, top, right - right_x, body_h))
+        self.recent.setGeometry(QRect(left, top + now_h + gap, split - left, recent_h))
+        paged = QRect(split + gap, top, right - split - gap, body_h)
+        for panel in (self.counters, self.waiting, self.media):
+            panel.setGeometry(paged)
 
-    def _portrait(self, left: int, top: int, right: int, bottom: int, media: bool) -> None:
+    def _portrait(self, left: int, top: int, right: int, bottom: int) -> None:
         gap = left
         width = right - left
         body_h = bottom - top
-        shares = [0.27, 0.33, 0.22] + ([0.18] if media else [])
-        room = body_h - gap * (len(shares) - 1)
-        heights = [round(room * share / sum(shares)) for share in shares]
-        y = top
-        self.now_calling.setGeometry(QRect(left, y, width, heights[0]))
-        y += heights[0] + gap
-        self.counters.setGeometry(QRect(left, y, width, heights[1]))
-        y += heights[1] + gap
-        half = (width - gap) // 2
-        self.recent.setGeometry(QRect(left, y, half, heights[2]))
-        self.waiting.setGeometry(QRect(left + half + gap, y, width - half - gap, heights[2]))
-        if media:
-            y += heights[2] + gap
-            self.media.setGeometry(QRect(left, y, width, bottom - y))
+        now_h = max(round(self._now_min()), round(body_h * 0.25))
+        rows = max(3, min(self.settings.last_calls, 4))
+        self.recent.fit_rows = rows
+        recent_h = round(self.recent.height_for(rows))
+        self.now_calling.setGeometry(QRect(left, top, width, now_h))
+        y = top + now_h + gap
+        self.recent.setGeometry(QRect(left, y, width, recent_h))
+        y += recent_h + gap
+        paged = QRect(left, y, width, bottom - y)
+        for panel in (self.counters, self.waiting, self.media):
+            panel.setGeometry(paged)
 
     def keyPressEvent(self, event: object) -> None:  # noqa: N802
         # Escape leaves full screen (a technician at the TV with a keyboard); the app keeps running.

@@ -163,7 +163,7 @@ def data_url(tmp_path: Path, venue_file: Path) -> str:
     venue = tmp_path / "venue-display.toml"
     venue.write_text(SMALL_VENUE + FLOOR_2_COUNTER, encoding="utf-8")
     url = f"sqlite:///{folder / 'antre.sqlite3'}"
-    sessions = open_database(url)
+    sessions = open_database(url, create=True)
     with unit_of_work(sessions) as s:
         load_config(s, venue)
     sessions.kw["bind"].dispose()

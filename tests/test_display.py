@@ -189,7 +189,9 @@ def test_venue_settings_reach_the_screen(qtbot: Any, data_url: str, tmp_path: Pa
         assert r.window.ticker.text == "Harap antre dengan tertib"
         assert r.window.recent.rows == 3
         assert [c.code for c in r.window.counters.counters] == ["L1", "L2"]
-        assert r.window.media.isVisible() and r.window.media.current == media / "a.png"
+        assert ("media", 0) in r.window.pages() and r.window.media.current == media / "a.png"
+        r.window._show_page(("media", 0))
+        assert r.window.media.isVisible() and not r.window.counters.isVisible()
         r.window.media.advance()
         assert r.window.media.current == media / "b.png"
         r.window.media.advance()
@@ -227,11 +229,13 @@ def test_portrait_and_4k_layouts_keep_panels_apart_and_inside(qtbot: Any, rig: R
     for size in ((1080, 1920), (3840, 2160), (1920, 1080)):
         w.resize(*size)
         w._layout()
-        panels = [w.header, w.now_calling, w.counters, w.recent, w.waiting, w.ticker]
+        panels = [w.header, w.now_calling, w.counters, w.recent, w.ticker]
         for i, a in enumerate(panels):
             assert w.rect().contains(a.geometry()), (size, a)
             for b in panels[i + 1:]:
                 assert not a.geometry().intersects(b.geometry()), (size, a, b)
+        # Counters, waiting figures and media take turns in one place.
+        assert w.waiting.geometry() == w.counters.geometry() == w.media.geometry()
 
 
 def test_calls_show_within_300_ms_and_an_idle_watcher_stays_quiet(qtbot: Any, rig: Rig, data_url: str) -> None:

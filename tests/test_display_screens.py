@@ -28,9 +28,10 @@ def test_every_screen_renders_at_its_size_and_is_not_blank(qtbot: Any, tmp_path:
         assert len(colours) > 8, f"{path.name} looks blank"
     offline = QImage(str(tmp_path / "display" / "1920x1080-offline.png"))
     new_call = QImage(str(tmp_path / "display" / "1920x1080-new-call.png"))
-    assert offline.pixelColor(960, 150).red() > 150  # the red banner
-    amber = sum(new_call.pixelColor(x, y).name() == "#ffc400" for x in range(40, 1040, 20) for y in range(130, 600, 20))
-    assert amber > 0.5 * 50 * 24  # the now-calling panel lit amber
+    assert offline.pixelColor(960, 20).red() > 150  # the red banner over the header
+    amber = sum(new_call.pixelColor(x, y).name() == "#ffc400" for x in range(40, 900, 20) for y in range(130, 480, 20))
+    assert amber > 0.5 * 43 * 18  # the now-calling panel lit amber
+    assert {"1920x1080-counters-2.png", "1920x1080-waiting-1.png", "portrait-1080x1920-counters-2.png"} <= names
 
 
 def test_display_settings_defaults_and_values() -> None:
@@ -57,3 +58,46 @@ def test_filter_is_case_blind_and_describes_itself() -> None:
     assert f.zones == {"lantai 2"} and f.agencies == {"POLRES"}
     assert f.describe() == "Lantai 2 · POLRES"
     assert not Filter.of()
+
+
+def test_every_text_is_legible_from_the_farthest_seat_with_the_full_demo_venue(qtbot: Any, tmp_path: Path) -> None:
+    """On a 55" TV read from 10 m: the current call and the last 3 calls >= 40 mm, every other text >= 25 mm.
+
+    Letter heights come from the font metrics of each text as painted (cap height, or x-height for
+    text with lower case) times the TV's pixel pitch; every page of the paged area is shown in turn,
+    and each text must fit the box it was drawn in (nothing clipped).
+    """
+    from display import paint
+    from display.screens import DEMO, Rig, seed
+
+    url = seed(tmp_path)
+    counters_in_venue = DEMO.read_text(encoding="utf-8").count("[[counters]]")
+    assert counters_in_venue == 26
+    for size in ((1920, 1080), (3840, 2160), (1080, 1920)):
+        rig = Rig(url, size)
+        try:
+            leg = rig.window.legibility()
+            if size[1] == 1080:
+                assert abs(leg.mm_per_px - 0.634) < 0.001  # 55" 16:9 at 1080 lines
+            assert leg.min_mm("call") == 40 and leg.min_mm("other") == 25
+            pages = rig.window.pages()
+            assert [k for k, _ in pages].count("counters") >= 2, "26 counters cannot all be legible on one page"
+            tiles: set[str] = set()
+            paint.RECORD = []
+            for _ in pages:
+                rig.window.turn_page()
+                rig.window.repaint()
+                rig.window.grab()
+                tiles |= {d.text for d in paint.RECORD if d.widget == "CounterBoard"}
+            drawn, paint.RECORD = paint.RECORD, None
+        finally:
+            paint.RECORD = None
+            rig.close()
+        assert drawn, "nothing was recorded"
+        for d in drawn:
+            mm = leg.mm(d.text, d.px, d.bold)
+            assert mm >= leg.min_mm(d.role) - 0.05, f"{size} {d.widget} {d.text!r}: {mm:.1f} mm"
+            assert d.advance <= d.width + 0.5, f"{size} {d.widget} {d.text!r} is cut ({d.advance:.0f} > {d.width:.0f})"
+        calls = {d.text for d in drawn if d.role == "call" and "-" in d.text}
+        assert len(calls) >= 4, f"{size}: the current call and at least 3 before it, got {calls}"
+        assert {str(n) for n in range(1, 27)} <= tiles, f"{size}: counters missing from the pages"
