@@ -47,7 +47,7 @@ def _venue_file(folder: Path) -> Path:
 
 
 def _prepare(url: str, folder: Path) -> None:
-    with unit_of_work(open_database(url)) as s:
+    with unit_of_work(open_database(url, create=True)) as s:
         apply_config(s, parse_config(_venue_file(folder)))
 
 

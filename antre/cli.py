@@ -18,8 +18,11 @@ from db.database import default_url
 Handler = Callable[[argparse.Namespace], int]
 
 
-def _sessions(args: argparse.Namespace) -> sessionmaker[Session]:
-    return open_database(args.db or default_url())
+def _sessions(args: argparse.Namespace, *, create: bool = False) -> sessionmaker[Session]:
+    # Only `init` and `db upgrade` create or migrate; every other command refuses a missing,
+    # foreign or out-of-date database with the command to run. An empty --db is an error, not
+    # the default database.
+    return open_database(args.db if args.db is not None else default_url(), create=create)
 
 
 def _run(args: argparse.Namespace, action: Callable[[Session], Any]) -> Any:
@@ -28,11 +31,16 @@ def _run(args: argparse.Namespace, action: Callable[[Session], Any]) -> Any:
 
 
 def cmd_init(args: argparse.Namespace) -> int:
-    from antre.venue_sections import app_section_checks
     from db.config import load_config
 
+    from db.config import parse_config
+
+    from antre.venue_sections import app_section_checks
+
     checks = app_section_checks()  # the apps' own checks of [kiosk], [printer], [display], [counter]
-    counts = _run(args, lambda s: load_config(s, Path(args.config), sections=checks))
+    parse_config(Path(args.config), sections=checks)  # a bad venue file is reported before any database is created
+    with unit_of_work(_sessions(args, create=True)) as session:
+        counts = load_config(session, Path(args.config), sections=checks)
     emit(args, counts, "Loaded " + ", ".join(f"{n} {k}" for k, n in counts.items()) + f" from {args.config}")
     return 0
 
@@ -124,7 +132,7 @@ def cmd_operator(args: argparse.Namespace) -> int:
 
 
 def cmd_db(args: argparse.Namespace) -> int:
-    sessions = _sessions(args)  # opening creates or upgrades the schema to head
+    sessions = _sessions(args, create=True)  # creates or upgrades the schema to head
     from sqlalchemy import text
 
     with sessions() as session:
@@ -204,8 +212,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--quick", action="store_true", help="small sizes, for a smoke run")
 
     from antre import cmd_counter, cmd_demo, cmd_display, cmd_kiosk, cmd_simulate, cmd_web
+    from antre import cmd_report
 
-    for module in (cmd_kiosk, cmd_display, cmd_counter, cmd_simulate, cmd_demo, cmd_web):
+    for module in (cmd_kiosk, cmd_display, cmd_counter, cmd_simulate, cmd_demo, cmd_web, cmd_report):
         module.register(sub, common)
     return parser
 

@@ -63,7 +63,7 @@ def prepare(folder: Path, venue: Path, counters: int) -> tuple[str, list[tuple[s
     cfg = _relaxed_venue(venue)
     pins = {o.username: o.pin for o in cfg.operators}
     staff = [(c, u, pins[u] or "") for c, u in _staff(cfg, counters)]
-    sessions = open_database(url)
+    sessions = open_database(url, create=True)
     with unit_of_work(sessions) as s:
         apply_config(s, cfg, base=venue.parent)
     for counter, user, pin in staff:

@@ -135,7 +135,7 @@ def create(folder: Path) -> str:
     venue = folder / "venue.toml"
     venue.write_text(VENUE, encoding="utf-8")
     url = f"sqlite:///{folder / 'antre.sqlite3'}"
-    sessions = open_database(url)
+    sessions = open_database(url, create=True)
     with unit_of_work(sessions) as s:
         load_config(s, venue)
         for user, pin in PINS.items():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import sys
 import threading
 from collections.abc import Iterator
@@ -55,7 +56,6 @@ def _sqlite_setup(engine: Engine, lock_path: Path | None) -> None:
         dbapi_conn.isolation_level = None
         cur = dbapi_conn.cursor()
         cur.execute("PRAGMA busy_timeout = 30000")
-        cur.execute("PRAGMA journal_mode = WAL")
         cur.execute("PRAGMA synchronous = NORMAL")
         cur.execute("PRAGMA foreign_keys = ON")
         cur.close()
@@ -94,7 +94,7 @@ def writer_lock(info: dict[str, Any], lock_path: Path, timeout: float = 30.0) ->
     if handle is None:
         try:
             # Read-only is enough for flock, so a lock file made by another user still works.
-            fd = os.open(lock_path, os.O_RDONLY | os.O_CREAT, 0o666)
+            fd = os.open(lock_path, os.O_RDONLY | os.O_CREAT, _mode_of(lock_path.with_suffix("")))
         except OSError as exc:
             raise DatabaseUnavailable(f"cannot open the lock file {lock_path}: {exc.strerror}") from None
         handle = info["writer_lock"] = os.fdopen(fd, "rb")
@@ -107,6 +107,14 @@ def writer_lock(info: dict[str, Any], lock_path: Path, timeout: float = 30.0) ->
         # The waiting thread now owns the old handle; the next attempt opens a fresh one.
         info["writer_lock"] = None
         raise DatabaseUnavailable(f"the database stayed busy for {timeout:.0f} s")
+
+
+def _mode_of(db_file: Path) -> int:
+    """The lock file gets the database file's permissions: whoever may write the database may queue."""
+    try:
+        return db_file.stat().st_mode & 0o666
+    except OSError:
+        return 0o600
 
 
 class _BlockingTake:
@@ -180,33 +188,64 @@ def _inode(path: Path) -> int | None:
         return None
 
 
-def create_db_engine(url: str) -> Engine:
-    """An engine for the URL, configured for concurrent writers."""
-    url = normalize_url(url)
+def create_db_engine(url: str, *, create: bool = False) -> Engine:
+    """An engine for the URL, configured for concurrent writers; a missing SQLite file is made only with create."""
+    if not url or not url.strip():
+        raise DatabaseUnavailable("the database URL is empty: give --db a file path or a postgresql:// URL")
+    url = normalize_url(url.strip())
     try:
         parsed = make_url(url)
-    except ArgumentError as exc:
-        raise DatabaseUnavailable(f"not a database URL: {url!r}") from exc
+        parsed.port  # noqa: B018 - a non-numeric port raises here, not later in the driver
+    except (ArgumentError, ValueError) as exc:
+        raise DatabaseUnavailable(f"not a database URL: {_safe(url)} ({exc})") from None
     if parsed.get_backend_name() == "sqlite":
         path = parsed.database
-        if path and path != ":memory:":
-            folder = Path(path).expanduser().absolute().parent
-            try:
-                folder.mkdir(parents=True, exist_ok=True)
-            except OSError as exc:
-                raise DatabaseUnavailable(f"cannot create folder {folder}: {exc.strerror}") from exc
-        engine = create_engine(url, connect_args={"timeout": 30})
-        in_file = bool(path) and path != ":memory:"
-        _sqlite_setup(engine, Path(f"{path}.writer-lock").expanduser().absolute() if in_file and fcntl else None)
-        if in_file:
-            _watch_file(engine, Path(path).expanduser().absolute())
-            _never_recreate(engine, Path(path).expanduser().absolute())
+        if not path or path == ":memory:":
+            engine = create_engine(url, connect_args={"timeout": 30})
+            _sqlite_setup(engine, None)
+            return engine
+        file = Path(path).expanduser().absolute()
+        if create:
+            _create_private_file(file)
+        elif not file.exists():
+            raise DatabaseUnavailable(f"no database at {file}: create it with `antre init --config VENUE.toml` "
+                                      "(or `antre db upgrade`), or check --db / ANTRE_DB")
+        engine = create_engine(f"sqlite:///{file}", connect_args={"timeout": 30})
+        _sqlite_setup(engine, Path(f"{file}.writer-lock") if fcntl else None)
+        _watch_file(engine, file)
+        _never_recreate(engine, file)
         return engine
     if parsed.get_backend_name() == "postgresql":
         return create_engine(
-            url, pool_pre_ping=True, connect_args={"connect_timeout": 5, "application_name": "antre"}
+            url,
+            pool_pre_ping=True,
+            connect_args={
+                "connect_timeout": 5,
+                "application_name": os.environ.get("ANTRE_APP", "antre"),
+                # A client that stalls inside a transaction (frozen PC, dropped link) holds row locks
+                # and the followers' horizon; the server ends such a session instead of waiting forever.
+                "options": "-c idle_in_transaction_session_timeout=30000 -c lock_timeout=15000",
+            },
         )
     raise DatabaseUnavailable(f"unsupported database {parsed.get_backend_name()!r}: use sqlite or postgresql")
+
+
+def _safe(url: str) -> str:
+    """The URL with any password hidden, for messages."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except (ArgumentError, ValueError):
+        return url.split("@")[-1] if "@" in url else url
+
+
+def _create_private_file(file: Path) -> None:
+    # The database holds PIN hashes and the venue secret: owner-only from the first byte. SQLite
+    # gives its -wal and -shm files the mode of the database file, and the lock file follows it too.
+    try:
+        file.parent.mkdir(parents=True, exist_ok=True)
+        os.close(os.open(file, os.O_RDWR | os.O_CREAT, 0o600))
+    except OSError as exc:
+        raise DatabaseUnavailable(f"cannot create the database {file}: {exc.strerror}") from None
 
 
 def _alembic_config(connection: Any = None) -> Any:
@@ -216,6 +255,26 @@ def _alembic_config(connection: Any = None) -> Any:
     cfg.set_main_option("script_location", str(MIGRATIONS))
     cfg.attributes["connection"] = connection
     return cfg
+
+
+_REVISION = re.compile(r"^(down_revision|revision)\s*(?::[^=]*)?=\s*['\"]?([\w.-]+|None)['\"]?", re.M)
+
+
+def schema_head() -> str:
+    """The newest migration this Antre ships, read from the files without importing Alembic.
+
+    Alembic's own import costs half a second of CPU; forty PCs starting at eight o'clock pay that
+    forty times over. tests/test_schema.py checks this agrees with Alembic's head.
+    """
+    revisions: set[str] = set()
+    parents: set[str] = set()
+    for file in (MIGRATIONS / "versions").glob("*.py"):
+        for key, value in _REVISION.findall(file.read_text(encoding="utf-8")):
+            (revisions if key == "revision" else parents).add(value)
+    heads = revisions - parents
+    if len(heads) != 1:
+        raise DatabaseUnavailable(f"this Antre's migrations have {len(heads)} heads: {sorted(heads)}")
+    return heads.pop()
 
 
 def _ensure_schema(engine: Engine) -> None:
@@ -230,8 +289,9 @@ def _ensure_schema(engine: Engine) -> None:
         tables = set(inspect(conn).get_table_names())
         cfg = _alembic_config(conn)
         if "alembic_version" not in tables:
-            if tables & set(Base.metadata.tables):
-                raise DatabaseUnavailable("the database has Antre tables but no migration stamp; refusing to touch it")
+            if tables:
+                raise DatabaseUnavailable("the database holds other tables but no Antre schema; refusing to touch "
+                                          "it (use an empty database for Antre)")
             Base.metadata.create_all(conn)
             command.stamp(cfg, "head")
         else:
@@ -240,20 +300,68 @@ def _ensure_schema(engine: Engine) -> None:
             except CommandError as exc:  # e.g. a database migrated by a newer Antre
                 raise DatabaseUnavailable(f"cannot upgrade the database: {exc} (is this Antre older than "
                                           "the one that last used it?)") from None
+    if engine.dialect.name == "sqlite":
+        # WAL lets readers (TVs, status) read while one writer writes. The mode is stored in the
+        # file, so it is set once here, after the schema is in place; opening never writes to it.
+        raw = engine.raw_connection()
+        try:
+            raw.driver_connection.execute("PRAGMA journal_mode = WAL")
+        finally:
+            raw.close()
 
 
-def open_database(url: str | None = None, *, migrate: bool = True) -> sessionmaker[Session]:
-    """A ready sessionmaker for the URL, creating or upgrading the schema first."""
-    engine = create_db_engine(url or default_url())
+def _check_schema(engine: Engine) -> None:
+    """Refuse a database that is not Antre's or not at this Antre's schema, with the command to run."""
+    with engine.connect().execution_options(**{READ_ONLY: True}) as conn:
+        if conn.dialect.name == "sqlite":
+            _check_sqlite_health(conn)
+        tables = set(inspect(conn).get_table_names())
+        if "alembic_version" not in tables or "tickets" not in tables:
+            what = "is empty" if not tables else "is not an Antre database"
+            raise DatabaseUnavailable(f"the database {what}: create it with `antre init --config VENUE.toml` "
+                                      "(an empty database only)")
+        version = conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+        conn.rollback()
+    head = schema_head()
+    if version != head:
+        raise DatabaseUnavailable(f"the database schema is at {version!r}, this Antre needs {head!r}: run "
+                                  "`antre db upgrade` once (if the database is newer, upgrade Antre instead)")
+
+
+def _check_sqlite_health(conn: Any) -> None:
+    # quick_check reads every page but skips index-content checks: a year of tickets takes well under a
+    # second, once per process start. A file with one damaged page can still accept writes and lose
+    # them later; refusing it at once, with what to do, is the only safe answer.
     try:
-        if migrate:
+        problems = [row[0] for row in conn.exec_driver_sql("PRAGMA quick_check(3)")]
+    except DatabaseError as exc:
+        raise DatabaseUnavailable(f"the database file is damaged or not SQLite: {_reason(exc)}; restore it from "
+                                  "a backup (antre backup) or start a new one with `antre init`") from None
+    if problems != ["ok"]:
+        raise DatabaseUnavailable(f"the database file is damaged ({'; '.join(problems)[:200]}); restore it from a "
+                                  "backup (antre backup) or start a new one with `antre init`")
+
+
+def open_database(url: str | None = None, *, create: bool = False) -> sessionmaker[Session]:
+    """A ready sessionmaker for the URL.
+
+    Opening only reads: it checks the database is Antre's and at this Antre's schema, and never
+    takes a write lock, so a building of PCs can start at once. `create=True` (antre init, antre db
+    upgrade, tests, benchmarks on their own files) creates a missing database and migrates it.
+    """
+    engine = create_db_engine(url if url is not None else default_url(), create=create)
+    try:
+        if create:
             _ensure_schema(engine)
         else:
-            with engine.connect():
-                pass
-    except DatabaseError as exc:  # unreachable server, unreadable or foreign file
+            _check_schema(engine)
+    except (DatabaseError, UnicodeDecodeError) as exc:  # unreachable server, unreadable or foreign file
         engine.dispose()
-        raise DatabaseUnavailable(f"cannot open database {engine.url.render_as_string()}: {_reason(exc)}") from exc
+        reason = _reason(exc) if isinstance(exc, DatabaseError) else "the file is not a SQLite database"
+        raise DatabaseUnavailable(f"cannot open database {engine.url.render_as_string()}: {reason}") from None
+    except DatabaseUnavailable:
+        engine.dispose()
+        raise
     return sessionmaker(bind=engine, expire_on_commit=False)
 
 

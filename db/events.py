@@ -1,13 +1,28 @@
-"""The append-only event log: writing one row per change, reading everything after id N."""
+"""The append-only event log: writing one row per change, and following it from other processes.
+
+Followers must see every event exactly once and in the same order, while writers at different
+counters commit in parallel. On SQLite writers take turns, so ids commit in order and a follower
+reads "after id N". On PostgreSQL a sequence hands out ids at insert and a later id can commit
+first, so each event also stores its transaction id (`txid`, an xid8 as a bigint) and followers read
+only below the horizon: `pg_snapshot_xmin(pg_current_snapshot())`, the oldest transaction still
+running. Everything below it has committed or aborted and nothing more can appear there, so reading
+in (txid, id) order up to the horizon gives every follower the same order, each event once. A
+transaction's first write comes after it has read the state it changes (the engine locks rows it
+then updates), so two events of one ticket keep their cause-and-effect order.
+
+Each event insert also fires a statement trigger that NOTIFYs `antre_events` at commit, so followers
+wake at once (LISTEN) instead of polling.
+"""
 
 from __future__ import annotations
 
 import enum
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select, text
+from sqlalchemy import func, literal_column, select, text, tuple_
 from sqlalchemy.orm import Session
 
 from db.models import Event, EventKind, Ticket
@@ -25,12 +40,9 @@ def record(
     **detail: Any,
 ) -> None:
     """Append one event; ticket events take counter, operator and service from the ticket."""
-    if session.get_bind().dialect.name == "postgresql":
-        # Followers read "events after id N": ids must commit in the order they are handed out,
-        # so event writers take turns until commit (SQLite writers already do).
-        session.execute(text("SELECT pg_advisory_xact_lock(7413)"))
     session.add(
         Event(
+            txid=_TXID if session.get_bind().dialect.name == "postgresql" else None,
             kind=kind,
             at=at,
             ticket_id=ticket.id if ticket else None,
@@ -42,15 +54,66 @@ def record(
     )
 
 
+_TXID = literal_column("pg_current_xact_id()::text::bigint")
+_HORIZON = literal_column("pg_snapshot_xmin(pg_current_snapshot())::text::bigint")
+NOTIFY_CHANNEL = "antre_events"
+
+
+@dataclass(frozen=True, order=True)
+class Cursor:
+    """A follower's place in the log: (txid, id) of the last event it has, or a horizon (txid, 0)."""
+
+    txid: int = 0
+    id: int = 0
+
+
+def position(event: EventView) -> Cursor:
+    """Where an event sits in the followers' order."""
+    return Cursor(event.txid or 0, event.id)
+
+
 def events_after(session: Session, last_id: int, *, limit: int = 500) -> list[EventView]:
-    """Events with id greater than last_id, oldest first."""
+    """Events with id greater than last_id, oldest first: for history; live followers use `follow`."""
     rows = session.scalars(select(Event).where(Event.id > last_id).order_by(Event.id).limit(limit))
     return [EventView.of(e) for e in rows]
 
 
-def last_event_id(session: Session) -> int:
-    """The id of the newest event, 0 for an empty log."""
-    return session.scalar(select(func.max(Event.id))) or 0
+def event_cursor(session: Session) -> Cursor:
+    """A cursor at now: whatever committed before is behind it; `follow` from it gives the rest.
+
+    A view that reads this first and then its state may get some events it already reflects
+    again (harmless), never miss one.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        return Cursor(session.scalar(select(_HORIZON)) or 0, 0)
+    return Cursor(0, session.scalar(select(func.max(Event.id))) or 0)
+
+
+def last_event_id(session: Session) -> Cursor:
+    """Same as `event_cursor` (the name older callers use)."""
+    return event_cursor(session)
+
+
+def follow(session: Session, cursor: Cursor, *, limit: int = 500) -> tuple[Cursor, list[EventView], bool]:
+    """The events after `cursor` that every follower can see in the same order.
+
+    Returns the new cursor, the events, and whether more are known to be pending (a full batch,
+    or on PostgreSQL committed events held back behind a transaction still running): the caller
+    reads again soon instead of waiting for the next notification.
+    """
+    if session.get_bind().dialect.name != "postgresql":
+        events = events_after(session, cursor.id, limit=limit)
+        return (position(events[-1]) if events else cursor), events, len(events) == limit
+    horizon = session.scalar(select(_HORIZON)) or 0
+    after = tuple_(Event.txid, Event.id) > tuple_(cursor.txid, cursor.id)
+    rows = session.scalars(
+        select(Event).where(after, Event.txid < horizon).order_by(Event.txid, Event.id).limit(limit)
+    ).all()
+    events = [EventView.of(e) for e in rows]
+    if len(events) == limit:
+        return position(events[-1]), events, True
+    held = session.scalar(select(Event.id).where(after, Event.txid >= horizon).limit(1)) is not None
+    return Cursor(max(horizon, cursor.txid), 0), events, held
 
 
 class Changes(enum.Flag):

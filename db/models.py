@@ -7,12 +7,15 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import (
+    DDL,
     JSON,
+    BigInteger,
     Boolean,
     Column,
     Date,
     DateTime,
     Enum,
+    FetchedValue,
     ForeignKey,
     Index,
     Integer,
@@ -21,6 +24,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    event,
     text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -139,6 +143,9 @@ class Venue(Base):
     hours: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     # Presentation settings the fronts read (logo, languages, ticker, footer, kiosk/display options).
     settings: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    # The kiosks' staff PIN has no username: its lockout count lives here (see db.pins.guarded_check).
+    staff_failed_attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    staff_locked_until: Mapped[datetime | None]
 
 
 class Agency(Base):
@@ -292,11 +299,15 @@ class Ticket(Base):
 
 
 class Event(Base):
-    """Append-only log: one row per state change. Followers read "everything after id N"."""
+    """Append-only log: one row per state change. Followers read it in order (see db.events)."""
 
     __tablename__ = "events"
-    # call_next reads a counter's recent calls to apply the priority ratio.
-    __table_args__ = (Index("ix_events_counter_kind", "counter_id", "kind", "id"),)
+    # call_next reads a counter's recent calls to apply the priority ratio; followers on
+    # PostgreSQL read in (txid, id) order below the horizon.
+    __table_args__ = (
+        Index("ix_events_counter_kind", "counter_id", "kind", "id"),
+        Index("ix_events_txid_id", "txid", "id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
@@ -306,35 +317,21 @@ class Event(Base):
     operator_id: Mapped[int | None] = mapped_column(ForeignKey("operators.id"))
     service_id: Mapped[int | None] = mapped_column(ForeignKey("services.id"))
     detail: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    # PostgreSQL fills it with the writing transaction's id (EVENTS_DDL); NULL on SQLite.
+    txid: Mapped[int | None] = mapped_column(BigInteger, server_default=FetchedValue())
 
 
-class SurveyResponse(Base):
-    """One citizen's IKM survey after a finished ticket, tied to where and by whom they were served."""
-
-    __tablename__ = "survey_responses"
-    __table_args__ = (Index("ix_survey_responses_day_service", "business_date", "service_id"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    at: Mapped[datetime] = mapped_column(default=utcnow)
-    business_date: Mapped[date] = mapped_column(Date)
-    ticket_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id"), unique=True)
-    service_id: Mapped[int] = mapped_column(ForeignKey("services.id"))
-    agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"), index=True)
-    counter_id: Mapped[int | None] = mapped_column(ForeignKey("counters.id"))
-    operator_id: Mapped[int | None] = mapped_column(ForeignKey("operators.id"))
-    # The one-touch overall rating, 1-4 like the elements; null when only the elements were answered.
-    overall: Mapped[int | None] = mapped_column(Integer)
-
-
-class SurveyAnswer(Base):
-    """One element's answer (1-4) of a survey; elements are codes from the IKM config (U1..U9)."""
-
-    __tablename__ = "survey_answers"
-
-    response_id: Mapped[int] = mapped_column(ForeignKey("survey_responses.id", ondelete="CASCADE"),
-                                             primary_key=True)
-    element: Mapped[str] = mapped_column(String(10), primary_key=True)
-    score: Mapped[int] = mapped_column(Integer)
+# PostgreSQL only: each event row records its transaction (for the followers' horizon), and each
+# statement that inserts events wakes the listeners at commit. Run at create_all and by migration.
+EVENTS_DDL = (
+    "ALTER TABLE events ALTER COLUMN txid SET DEFAULT pg_current_xact_id()::text::bigint",
+    "CREATE OR REPLACE FUNCTION antre_notify_events() RETURNS trigger LANGUAGE plpgsql AS "
+    "$$ BEGIN PERFORM pg_notify('antre_events', ''); RETURN NULL; END $$",
+    "CREATE OR REPLACE TRIGGER events_notify AFTER INSERT ON events "
+    "FOR EACH STATEMENT EXECUTE FUNCTION antre_notify_events()",
+)
+for _statement in EVENTS_DDL:
+    event.listen(Event.__table__, "after_create", DDL(_statement).execute_if(dialect="postgresql"))
 
 
 class Secret(Base):
@@ -385,3 +382,32 @@ class ApiKey(Base):
     key_hash: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     revoked_at: Mapped[datetime | None]
+
+
+class SurveyResponse(Base):
+    """One citizen's IKM survey after a finished ticket, tied to where and by whom they were served."""
+
+    __tablename__ = "survey_responses"
+    __table_args__ = (Index("ix_survey_responses_day_service", "business_date", "service_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    business_date: Mapped[date] = mapped_column(Date)
+    ticket_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id"), unique=True)
+    service_id: Mapped[int] = mapped_column(ForeignKey("services.id"))
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"), index=True)
+    counter_id: Mapped[int | None] = mapped_column(ForeignKey("counters.id"))
+    operator_id: Mapped[int | None] = mapped_column(ForeignKey("operators.id"))
+    # The one-touch overall rating, 1-4 like the elements; null when only the elements were answered.
+    overall: Mapped[int | None] = mapped_column(Integer)
+
+
+class SurveyAnswer(Base):
+    """One element's answer (1-4) of a survey; elements are codes from the IKM config (U1..U9)."""
+
+    __tablename__ = "survey_answers"
+
+    response_id: Mapped[int] = mapped_column(ForeignKey("survey_responses.id", ondelete="CASCADE"),
+                                             primary_key=True)
+    element: Mapped[str] = mapped_column(String(10), primary_key=True)
+    score: Mapped[int] = mapped_column(Integer)

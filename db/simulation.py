@@ -133,7 +133,7 @@ def simulate(scenario: Scenario) -> SimulationResult:
     minutes = _service_minutes(cfg)
     counters = {c.code.upper(): {s.upper() for s in c.services} for c in cfg.counters if c.active}
     with _scratch_database() as url:
-        sessions = open_database(url)
+        sessions = open_database(url, create=True)
         with unit_of_work(sessions) as s:
             apply_config(s, cfg)
         queue: list[tuple[datetime, int, str, str, bool]] = []

@@ -140,10 +140,12 @@ class EventView:
     operator_id: int | None
     service_id: int | None
     detail: dict[str, Any] = field(default_factory=dict)
+    txid: int | None = None  # PostgreSQL: the writing transaction, the followers' order (db.events)
 
     @classmethod
     def of(cls, e: Event) -> EventView:
-        return cls(e.id, e.at, str(e.kind), e.ticket_id, e.counter_id, e.operator_id, e.service_id, dict(e.detail))
+        return cls(e.id, e.at, str(e.kind), e.ticket_id, e.counter_id, e.operator_id, e.service_id, dict(e.detail),
+                   e.txid)
 
     def to_json(self) -> dict[str, Any]:
         return _jsonable(asdict(self))

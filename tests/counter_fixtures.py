@@ -19,14 +19,14 @@ from db.models import Event, EventKind, Role, Ticket
 from db.operators import add_operator, set_pin
 from db.queue import issue_ticket
 
-PINS = {"siti": "1234", "rina": "5678", "sari": "1357", "budi": "4321"}
+PINS = {"siti": "2486", "rina": "5698", "sari": "1357", "budi": "4721"}  # none weak: set-pin refuses those
 
 
 def make_db(folder: Path, venue_file: Path, *, must_change: bool = False) -> str:
     """The small venue in `folder` (its own folder, so a test can move it away); PINs as in PINS."""
     folder.mkdir(parents=True, exist_ok=True)
     url = f"sqlite:///{folder / 'antre.sqlite3'}"
-    sessions = open_database(url)
+    sessions = open_database(url, create=True)
     with unit_of_work(sessions) as s:
         load_config(s, venue_file)
         set_pin(s, "siti", PINS["siti"], must_change=must_change)

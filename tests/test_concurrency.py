@@ -14,7 +14,7 @@ from db import QueueEmpty, Refused, open_database, unit_of_work
 from db.config import load_config
 from db.models import Event, EventKind, Ticket
 
-ISSUERS, CALLERS, PER_ISSUER = 4, 4, 120
+ISSUERS, CALLERS, FOLLOWERS, PER_ISSUER = 4, 4, 2, 120
 
 VENUE = """
 [venue]
@@ -89,18 +89,44 @@ def caller(url: str, counter: str, start: mp.Event, issuers_done: mp.Event, out:
     out.put(("called", called, counter))
 
 
+@reporting
+def follower(url: str, start: mp.Event, stop: mp.Event, out: mp.Queue) -> None:
+    """A TV: follows the log as the apps do, and reports every event it saw, in order."""
+    from db.events import Cursor, follow
+
+    sessions = open_database(url)
+    cursor = Cursor()  # from the start of the log: the test compares what came after the setup
+    start.wait()
+    seen: list[int] = []
+    finishing = False
+    while True:
+        with sessions() as s:
+            cursor, events, more = follow(s, cursor, limit=50)
+        seen.extend(e.id for e in events)
+        if not events and not more:
+            if finishing:
+                break
+            if stop.is_set():
+                finishing = True  # one more read after the writers stopped: the log is complete
+            time.sleep(0.005)
+    out.put(("followed", seen, 0))
+
+
 @pytest.mark.slow
-def test_kiosks_and_counters_in_parallel_keep_every_invariant(tmp_path):
-    url = f"sqlite:///{tmp_path / 'busy.sqlite3'}"
+def test_kiosks_and_counters_in_parallel_keep_every_invariant(new_db_url, tmp_path):
+    url = new_db_url()
     path = tmp_path / "venue.toml"
     path.write_text(VENUE)
     with unit_of_work(open_database(url)) as s:
         load_config(s, path)
+    with open_database(url)() as s:
+        before = s.scalar(select(func.max(Event.id)))
     ctx = mp.get_context("spawn")
-    start, done, out = ctx.Event(), ctx.Event(), ctx.Queue()
+    start, done, stop, out = ctx.Event(), ctx.Event(), ctx.Event(), ctx.Queue()
     issuers = [ctx.Process(target=issuer, args=(url, start, out)) for _ in range(ISSUERS)]
     callers = [ctx.Process(target=caller, args=(url, f"C{i}", start, done, out)) for i in range(CALLERS)]
-    for p in issuers + callers:
+    followers = [ctx.Process(target=follower, args=(url, start, stop, out)) for _ in range(FOLLOWERS)]
+    for p in issuers + callers + followers:
         p.start()
     start.set()
     results = []
@@ -109,9 +135,12 @@ def test_kiosks_and_counters_in_parallel_keep_every_invariant(tmp_path):
             results.append(out.get(timeout=120))
             assert results[-1][0] != "error", results[-1][1]
         done.set()
-    for p in issuers + callers:
+    stop.set()
+    followed = [out.get(timeout=60) for _ in followers]
+    for p in issuers + callers + followers:
         p.join(30)
         assert p.exitcode == 0
+    assert all(kind == "followed" for kind, _, _ in followed), followed
 
     issued = [i for kind, ids, _ in results if kind == "issued" for i in ids]
     refused = sum(extra for kind, _, extra in results if kind == "issued")
@@ -137,3 +166,20 @@ def test_kiosks_and_counters_in_parallel_keep_every_invariant(tmp_path):
         assert set(per_ticket.values()) == {1}
         assert s.scalar(select(func.count()).select_from(Event).where(Event.kind == EventKind.COUNTER_OPENED)) \
             == sum(1 for kind, ids, _ in results if kind == "called" and ids)
+        # Every follower saw every event of the run exactly once, all in the same order, and that
+        # order keeps each ticket's history in cause-and-effect order.
+        logged = set(s.scalars(select(Event.id).where(Event.id > before)))
+        kinds_by_id = dict(s.execute(select(Event.id, Event.kind)).all())
+        ticket_of = dict(s.execute(select(Event.id, Event.ticket_id)).all())
+    orders = [[i for i in seen if i > before] for _, seen, _ in followed]
+    for seen in orders:
+        assert len(seen) == len(set(seen)), "an event delivered twice"
+        assert set(seen) == logged, "a follower missed events"
+        assert seen == orders[0], "followers disagree on the order"
+        step: dict[int, int] = {}
+        rank = {EventKind.ISSUED: 0, EventKind.CALLED: 1, EventKind.FINISHED: 2}
+        for event_id in seen:
+            kind, ticket = kinds_by_id[event_id], ticket_of[event_id]
+            if kind in rank:
+                assert rank[kind] == step.get(ticket, -1) + 1, f"ticket {ticket}: {kind} out of order"
+                step[ticket] = rank[kind]

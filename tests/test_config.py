@@ -102,7 +102,7 @@ def test_reload_updates_never_duplicates_never_deletes_history(tmp_path, db_url,
 def test_the_demo_venue_is_a_real_mpp(tmp_path):
     cfg = parse_config(ROOT / "assets" / "demo-venue.toml")
     assert len(cfg.agencies) >= 14 and len(cfg.services) >= 40 and len(cfg.counters) >= 21
-    sessions = open_database(f"sqlite:///{tmp_path / 'demo.sqlite3'}")
+    sessions = open_database(f"sqlite:///{tmp_path / 'demo.sqlite3'}", create=True)
     with unit_of_work(sessions) as s:
         counts = load_config(s, ROOT / "assets" / "demo-venue.toml")
     assert counts["services"] == len(cfg.services)

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from db import QueueEmpty, Refused, unit_of_work
+from db import QueueEmpty, Refused, open_database, unit_of_work
 from db.errors import NotFound
 from db.models import Event, EventKind, Ticket, TicketStatus
 from db.moves import cancel, hold, requeue, requeue_id, resume, transfer
@@ -265,12 +265,13 @@ def test_a_call_auto_opens_a_closed_counter(sessions, now):
     assert views["L1"].is_open and views["L1"].ticket.code == "A-001"
 
 
-def test_a_vanished_database_file_is_an_outage_not_a_new_empty_database(sessions, db_url, now):
+def test_a_vanished_database_file_is_an_outage_not_a_new_empty_database(sqlite_url, now):
     from pathlib import Path
 
     from db import DatabaseUnavailable
 
-    path = Path(db_url.removeprefix("sqlite:///"))
+    sessions = open_database(sqlite_url)
+    path = Path(sqlite_url.removeprefix("sqlite:///"))
     do(sessions, issue_ticket, "A", now=now)
     moved = path.with_name("moved.sqlite3")
     path.rename(moved)

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import itertools
+import os
 import sqlite3
 from collections import defaultdict
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 from sqlalchemy import func, select
+from sqlalchemy.engine import make_url
 
 from db import QueueEmpty, Refused, open_database, unit_of_work
 from db.models import Event, Ticket
@@ -23,6 +27,7 @@ COUNTERS = {"L1": ("A", "B"), "L2": ("A",), "L3": ("S",)}
 QUOTA = {"B": 3}
 NO_PRIORITY = {"S"}
 RATIO = (1, 2)
+_copies = itertools.count()
 
 
 class Model:
@@ -61,18 +66,27 @@ class Model:
 
 
 class EngineVsModel(RuleBasedStateMachine):
-    template: Path
+    template: str  # a database URL with the small venue loaded
     workdir: Path
+    pg_server: Any = None
+
+    def fresh_copy(self) -> str:
+        """A copy of the template database for one example, on the template's backend."""
+        if self.pg_server is None:
+            self.workdir.mkdir(exist_ok=True)
+            path = self.workdir / f"m{id(self)}.sqlite3"
+            path.unlink(missing_ok=True)
+            # The backup API copies what is still in the template's write-ahead log too.
+            with sqlite3.connect(self.template.removeprefix("sqlite:///")) as source, sqlite3.connect(path) as copy:
+                source.backup(copy)
+            return f"sqlite:///{path}"
+        name = f"model_{os.getpid()}_{next(_copies)}"
+        self.pg_server.execute(f"CREATE DATABASE {name} TEMPLATE {make_url(self.template).database}")
+        return self.pg_server.url(name)
 
     def __init__(self) -> None:
         super().__init__()
-        self.workdir.mkdir(exist_ok=True)
-        path = self.workdir / f"m{id(self)}.sqlite3"
-        path.unlink(missing_ok=True)
-        # The backup API copies what is still in the template's write-ahead log too.
-        with sqlite3.connect(self.template) as source, sqlite3.connect(path) as copy:
-            source.backup(copy)
-        self.sessions = open_database(f"sqlite:///{path}")
+        self.sessions = open_database(self.fresh_copy())
         self.model = Model()
         self.changes = 0
         self.now = MONDAY_9AM
@@ -227,13 +241,17 @@ class EngineVsModel(RuleBasedStateMachine):
             assert events == self.changes, "every state change writes exactly one event"
 
     def teardown(self) -> None:
+        url = self.sessions.kw["bind"].url
         self.sessions.kw["bind"].dispose()
+        if self.pg_server is not None:
+            self.pg_server.execute(f"DROP DATABASE IF EXISTS {url.database} WITH (FORCE)")
 
 
 @pytest.fixture
-def machine(tmp_path, db_url):
-    EngineVsModel.template = Path(db_url.removeprefix("sqlite:///"))
+def machine(tmp_path, db_url, backend, request):
+    EngineVsModel.template = db_url
     EngineVsModel.workdir = tmp_path / "runs"
+    EngineVsModel.pg_server = request.getfixturevalue("pg_server") if backend == "postgres" else None
     return EngineVsModel
 
 

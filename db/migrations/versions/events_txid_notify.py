@@ -1,0 +1,37 @@
+"""Events record their transaction id and notify listeners (PostgreSQL followers without a global lock).
+
+Revision ID: events_txid_notify
+Revises: reports_ikm_supervision
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+from db.models import EVENTS_DDL
+
+revision: str = "events_txid_notify"
+down_revision: str | None = "reports_ikm_supervision"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("events") as batch:
+        batch.add_column(sa.Column("txid", sa.BigInteger(), nullable=True))
+        batch.create_index("ix_events_txid_id", ["txid", "id"])
+    if op.get_bind().dialect.name == "postgresql":
+        # Events written before this revision committed long ago: they sort first, in id order.
+        op.execute("UPDATE events SET txid = 0 WHERE txid IS NULL")
+        for statement in EVENTS_DDL:
+            op.execute(statement)
+
+
+def downgrade() -> None:
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute("DROP TRIGGER IF EXISTS events_notify ON events")
+        op.execute("DROP FUNCTION IF EXISTS antre_notify_events()")
+    with op.batch_alter_table("events") as batch:
+        batch.drop_index("ix_events_txid_id")
+        batch.drop_column("txid")
