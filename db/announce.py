@@ -57,7 +57,7 @@ class SpeechSettings:
     engine: Literal["tts", "pack"] = "tts"  # "pack": recorded clips from `pack`, TTS for any word it lacks
     pack: str = ""  # the voice pack folder (with manifest.toml)
     short_after: int = 2  # announcements waiting before the display says calls once, in Indonesian only
-    brief_after: int = 4  # waiting before it uses the short form ("A, nol nol tujuh, loket tiga.")
+    brief_after: int = 3  # waiting before it uses the short form ("A, nol nol tujuh, loket tiga.")
 
     def voice_for(self, language: str) -> str:
         """The configured voice of a language, else the platform default."""

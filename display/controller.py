@@ -75,6 +75,8 @@ class DisplayController(QObject):
         window.header.day_changed.connect(lambda: self._reload_all([]))
         if speech is not None:
             speech.warning.connect(self._on_speech_warning)
+            speech.started.connect(self._on_speaking)
+            speech.finished.connect(self._on_spoken)
 
     def start(self) -> None:
         """Begin following the event log; the first answer loads the current state at once."""
@@ -169,9 +171,17 @@ class DisplayController(QObject):
         f, owners, last = self.filter, self.catalog.service_agency() if self.catalog else {}, self.display.last_calls
         self.worker.run(lambda s: load_calls(s, f, owners, call_ids, last), self._show, self._failed, read=True)
 
+    def _voice_on(self) -> bool:
+        return self.speech is not None and self.speech_settings.enabled
+
     def _show(self, update: CallsUpdate) -> None:
-        self.window.show_calls(update)
+        # With a voice, the screen highlights the call being said (see _on_speaking), not the newest.
+        voice = self._voice_on()
+        idle = voice and self.speech is not None and self.speech.pending() == 0
+        self.window.show_calls(update, highlight=not voice)
         if update.new:
+            if idle:
+                self.window.speak(update.new[0])  # it is said next: no wait for the sound to start
             self._announce(update.new)
         self.calls_shown.emit(update)
 
@@ -180,7 +190,15 @@ class DisplayController(QObject):
             self.announced.append(call)
             if self.speech is not None and self.speech_settings.enabled:
                 self.speech.announce(announcement(call.code, call.counter_name, call.agency_name,
-                                                  self.speech_settings))
+                                                  self.speech_settings), tag=call)
+
+    def _on_speaking(self, job: Any) -> None:
+        if isinstance(job.tag, CallView):
+            self.window.speak(job.tag)
+
+    def _on_spoken(self, job: Any) -> None:
+        if self.speech is not None and self.speech.pending() == 0:
+            self.window.voice_idle()
 
     def _load_queues(self) -> None:
         f, owners = self.filter, self.catalog.service_agency() if self.catalog else {}

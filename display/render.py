@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
-from db.announce import Announcement, SpeechSettings
+from db.announce import Announcement, Form, SpeechSettings
 from display.chime import load_chime
 from display.tts_worker import SpeechError
 from display.wavtools import RATE, join, read_mono16, silence, write_mono16
@@ -83,13 +83,13 @@ class Renderer:
         self._cache[key] = samples
         return samples, warning
 
-    def render(self, announcement: Announcement, path: Path) -> Rendered:
-        """Write chime + speech to `path`; with no working TTS the chime alone, and a warning."""
+    def render(self, announcement: Announcement, path: Path, form: Form = "full") -> Rendered:
+        """Write chime + speech to `path` (the brief form without the chime); with no working TTS the chime alone."""
         s = self.settings
-        pieces = [self.chime, silence(AFTER_CHIME)] if s.chime else []
+        pieces = [self.chime, silence(AFTER_CHIME)] if s.chime and form != "brief" else []
         warning: str | None = None
         spoken = False
-        for i, (language, text) in enumerate(announcement.parts()):
+        for i, (language, text) in enumerate(announcement.parts(form)):
             try:
                 samples, note = self.speak(language, text)
             except SpeechError as exc:
@@ -109,3 +109,11 @@ class Renderer:
         """Stop the synthesizer."""
         if self.synth is not None:
             self.synth.close()
+
+
+def make_renderer(settings: SpeechSettings, workdir: Path | None = None) -> Renderer:
+    """The renderer the settings ask for: text-to-speech in its worker process, or a voice pack over it."""
+    from display.tts_worker import ProcessSynthesizer
+
+    synth = ProcessSynthesizer(timeout=settings.timeout_seconds)
+    return Renderer(synth, settings, workdir)

@@ -1,27 +1,31 @@
 """The one announcement queue that owns the speech engine and the sound device.
 
-Calls go in as they arrive; one thread renders them (chime + speech WAV) strictly in order, and
-the GUI thread plays the rendered files one after the other. Nothing is dropped when calls come
-faster than speech, nothing overlaps, and the screen never waits for the voice. The render
+Calls go in as they arrive; one thread renders them (chime + speech WAV) strictly in order, at
+most one ahead of the one playing, and the GUI thread plays the rendered files one after the
+other. When calls come faster than speech the announcements get shorter and a call of a ticket
+still waiting to be said is merged into it (display.airtime); nothing is dropped, nothing
+overlaps, and the screen never waits for the voice. The render
 thread is the only caller of the synthesizer, which in turn is the only owner of pyttsx3.
 """
 
 from __future__ import annotations
 
-import itertools
 import logging
 import queue
 import re
 import shutil
 import threading
+import time
 from collections import deque
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
-from db.announce import Announcement, SpeechSettings
+from db.announce import Announcement, Form, SpeechSettings
+from display.airtime import Backlog, Pending
 from display.player import WavPlayer
 from display.render import Rendered, Renderer
 
@@ -34,11 +38,16 @@ class Job:
 
     seq: int
     announcement: Announcement
+    form: Form = "full"
+    tag: Any = None  # the call as the screen knows it
+    queued_at: float = 0.0  # monotonic seconds: the call reached the display
+    started_at: float | None = None  # its sound began
+    merged: int = 0
     rendered: Rendered | None = None
 
 
 class AnnouncementQueue(QObject):
-    """Announces calls one at a time, in call order."""
+    """Announces calls one at a time, in call order, shortening them when they come faster than speech."""
 
     started = Signal(object)  # Job: its sound begins
     finished = Signal(object)  # Job: its sound ended (or it could not be made)
@@ -52,11 +61,12 @@ class AnnouncementQueue(QObject):
         self.renderer = renderer
         self.player = player  # None: made (and recorded) but not played
         self.record = record
-        self._seq = itertools.count(1)
+        self.backlog = Backlog(renderer.settings)
+        self.latencies: deque[float] = deque(maxlen=2000)  # call -> voice start, seconds
         self._jobs: queue.Queue[Job | None] = queue.Queue()
+        self._rendering: Job | None = None  # at most one ahead of the player: the form is decided late
         self._ready: deque[Job] = deque()
         self._current: Job | None = None
-        self._open = 0
         self._warning: str | None = None
         self._stopped = False
         self._rendered.connect(self._on_rendered)
@@ -66,28 +76,32 @@ class AnnouncementQueue(QObject):
         self._thread = threading.Thread(target=self._render_loop, name="antre-speech", daemon=True)
         self._thread.start()
 
-    def announce(self, announcement: Announcement) -> Job:
-        """Queue an announcement; it plays after every one queued before it."""
-        job = Job(next(self._seq), announcement)
+    def announce(self, announcement: Announcement, tag: Any = None) -> Pending | None:
+        """Queue a call; it is said after every one queued before it (merged with one of its ticket still waiting)."""
         if self._stopped:
-            return job
-        self._open += 1
-        self._jobs.put(job)
-        return job
+            return None
+        item, _merged = self.backlog.add(announcement, tag, time.monotonic())
+        self._pump()
+        return item
 
     def pending(self) -> int:
         """Announcements queued, rendering or playing."""
-        return self._open
+        return len(self.backlog) + (self._rendering is not None) + len(self._ready) + (self._current is not None)
 
     def set_settings(self, settings: SpeechSettings) -> None:
         """Use new [speech] settings from the next announcement on."""
         self.renderer.settings = settings  # one attribute swap: the render thread sees old or new, whole
+        self.backlog.settings = settings
         if hasattr(self.renderer.synth, "timeout"):
             self.renderer.synth.timeout = settings.timeout_seconds
 
     def stop(self, timeout: float = 5.0) -> None:
         """Drop what is queued, stop the sound and the speech worker."""
         self._stopped = True  # a render finishing now must not start a sound whose file is gone
+        dropped = self.backlog.clear()
+        if dropped:
+            log.info("stopping: %d calls not announced (%s)", len(dropped),
+                     ", ".join(p.announcement.code for p in dropped))
         while True:
             try:
                 self._jobs.get_nowait()
@@ -101,6 +115,18 @@ class AnnouncementQueue(QObject):
         self.renderer.close()
         shutil.rmtree(self.renderer.workdir, ignore_errors=True)
 
+    def _pump(self) -> None:
+        """Send the next announcement to be made, once the one before it is made."""
+        if self._stopped or self._rendering is not None or self._ready:
+            return
+        taken = self.backlog.take()
+        if taken is None:
+            return
+        item, form = taken
+        job = Job(item.seq, item.announcement, form, item.tag, item.queued_at, merged=item.merged)
+        self._rendering = job
+        self._jobs.put(job)
+
     def _render_loop(self) -> None:
         try:
             self.renderer.prepare()  # start the speech worker now, not at the first call
@@ -108,7 +134,8 @@ class AnnouncementQueue(QObject):
             self._problem.emit(str(exc))
         while (job := self._jobs.get()) is not None:
             try:
-                job.rendered = self.renderer.render(job.announcement, self.renderer.workdir / f"call-{job.seq}.wav")
+                job.rendered = self.renderer.render(job.announcement, self.renderer.workdir / f"call-{job.seq}.wav",
+                                                    job.form)
                 if self.record is not None:
                     self._keep(job)
             except Exception:  # noqa: BLE001 - a broken announcement must not stop the next ones
@@ -130,23 +157,33 @@ class AnnouncementQueue(QObject):
     def _on_rendered(self, job: Job) -> None:
         if self._stopped:
             return
+        self._rendering = None
         rendered = job.rendered
         warning = rendered.warning if rendered else "the announcement could not be made"
         if warning != self._warning and (warning or rendered is not None and rendered.spoken):
             self._warning = warning
             self.warning.emit(warning or "")
         if rendered is None:
-            self._open -= 1
+            log.error("call %s could not be announced", job.announcement.code)
             self.finished.emit(job)
-            return
-        self._ready.append(job)
+        else:
+            self._ready.append(job)
         self._play_next()
+        self._pump()
 
     def _play_next(self) -> None:
         if self._current is not None or not self._ready:
             return
         job = self._current = self._ready.popleft()
         assert job.rendered is not None
+        job.started_at = time.monotonic()
+        latency = job.started_at - job.queued_at
+        self.latencies.append(latency)
+        waiting = len(self.backlog) + (self._rendering is not None)
+        log.log(logging.WARNING if job.form == "brief" else logging.INFO,
+                "announcing %s (%s form, %.1f s of sound): %.1f s after the call, announcement backlog %d%s",
+                job.announcement.code, job.form, job.rendered.seconds, latency, waiting,
+                f", {job.merged} later call(s) of it merged" if job.merged else "")
         self.started.emit(job)
         if self.player is None:
             self._on_played()
@@ -159,6 +196,6 @@ class AnnouncementQueue(QObject):
             return
         if job.rendered is not None:
             job.rendered.path.unlink(missing_ok=True)
-        self._open -= 1
         self.finished.emit(job)
         self._play_next()
+        self._pump()
