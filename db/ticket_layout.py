@@ -21,6 +21,7 @@ from db.catalog import service_zones
 from db.fees import fee_headline, fee_label, fee_note
 from db.priority import category_label
 from db.stats import position_of
+from db.tokens import ticket_url
 from db.views import TicketView
 
 Align = Literal["left", "center", "right"]
@@ -107,10 +108,12 @@ class TicketContent:
     zones: tuple[str, ...] = ()
     priority_name: str = ""
     priority_name_en: str = ""
+    qr_text: str = ""
 
     @property
     def qr(self) -> str:
-        return qr_payload(self.ticket.id, self.ticket.code)
+        """What the QR code holds: the signed ticket address (db.tokens), else the older id:code text."""
+        return self.qr_text or qr_payload(self.ticket.id, self.ticket.code)
 
     @property
     def local_issued_at(self) -> datetime:
@@ -163,6 +166,7 @@ def ticket_content(
         zones=service_zones(service),
         priority_name=category_label(row.priority_category, "id", settings) if row.priority else "",
         priority_name_en=category_label(row.priority_category, "en", settings) if row.priority else "",
+        qr_text=ticket_url(session, row.id),
     )
 
 

@@ -13,12 +13,14 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from db.catalog import AgencyView, VenueView, agencies, venue_view
+from db.errors import Refused
 from db.moves import mark_print_failed
 from db.operators import staff_pin_ok
 from db.queue import issue_ticket
 from db.rescan import RescanResult, rescan
 from db.stats import service_queues
 from db.ticket_layout import Cut, Element, Feed, Qr, Rule, TicketContent, Text, ticket_content
+from db.tokens import verify
 from db.views import ServiceQueue
 
 Op = Callable[[Session], Any]
@@ -61,6 +63,19 @@ def scan(ticket_id: int, code: str, now: datetime) -> Op:
 
     def op(session: Session) -> RescanResult:
         return rescan(session, ticket_id, code, now=now)
+
+    return op
+
+
+def scan_token(token: str, now: datetime) -> Op:
+    """A signed ticket QR scanned again: verify it (forged, altered, other-day refused), then as `scan`."""
+
+    def op(session: Session) -> RescanResult:
+        try:
+            ticket = verify(session, token, now=now)
+        except Refused as exc:
+            return RescanResult("old" if exc.reason == "token_other_day" else "unknown", "")
+        return rescan(session, ticket.id, ticket.code, now=now)
 
     return op
 

@@ -9,10 +9,11 @@ from db import open_database, unit_of_work
 from db.config import load_config
 from db.operators import open_counter
 from db.queue import call_next, issue_ticket, no_show
-from db.ticket_layout import qr_payload
+from db.tokens import ticket_url
 
-# Monday 10:00 in Jakarta: every office is open, POLRES' SIM service closed (afternoon-only).
-DEMO_NOW = datetime(2026, 11, 23, 3, 0, tzinfo=UTC)
+# Monday 14:30 in Jakarta: most offices are open; in the full demo venue POLRES' and IMIGRASI's
+# morning services (until 14:00) are closed, so the screenshots show both kinds of tile.
+DEMO_NOW = datetime(2026, 11, 23, 7, 30, tzinfo=UTC)
 
 _AGENCIES = [
     ("DUKCAPIL", "Dinas Kependudukan dan Pencatatan Sipil", "Civil Registry", "#0D47A1", "KTP"),
@@ -102,22 +103,37 @@ def demo_venue_toml(printer_device: str = "none") -> str:
     return "\n".join(out)
 
 
-def seed(folder: Path) -> tuple[str, str]:
-    """A database with the demo venue, a busy morning and one no-show to scan back (its QR text)."""
+FULL_VENUE = Path(__file__).resolve().parent.parent / "assets" / "demo-venue.toml"
+
+
+def seed(folder: Path, *, full: bool = True) -> tuple[str, str]:
+    """A database with a busy afternoon and one no-show to scan back (its QR text).
+
+    `full`: the project's demo venue (assets/demo-venue.toml: 18 agencies, 65 services, 26
+    counters), the size the screenshots and screen tests check; else the 12-agency venue above.
+    """
     folder.mkdir(parents=True, exist_ok=True)
-    venue = folder / "venue.toml"
-    venue.write_text(demo_venue_toml(), encoding="utf-8")
+    if full:
+        venue = FULL_VENUE
+        counters = ("L01", "L02", "L03", "L04", "L06", "L07", "L09", "L15", "L17", "L20")
+        queues = (("A", 9), ("B", 3), ("C", 4), ("PB", 12), ("SK", 5), ("JN", 6), ("PK", 7), ("AIR", 2))
+    else:
+        venue = folder / "venue.toml"
+        venue.write_text(demo_venue_toml(), encoding="utf-8")
+        counters = ("L01", "L02", "L03", "L04", "L07", "L09")
+        queues = (("A", 9), ("B", 3), ("C", 4), ("P", 12), ("K", 5), ("D", 6), ("F", 7), ("W", 2))
     url = f"sqlite:///{folder / 'kiosk-demo.sqlite3'}"
     sessions = open_database(url, create=True)
     with unit_of_work(sessions) as s:
         load_config(s, venue)
-        for code in ("L01", "L02", "L03", "L04", "L07", "L09"):
+        for code in counters:
             open_counter(s, code, now=DEMO_NOW)
         earlier = DEMO_NOW - timedelta(minutes=90)
-        for service, n in (("A", 9), ("B", 3), ("C", 4), ("P", 12), ("K", 5), ("D", 6), ("F", 7), ("W", 2)):
+        for service, n in queues:
             for i in range(n):
                 issue_ticket(s, service, now=earlier + timedelta(minutes=2 * i))
         call_next(s, "L01", now=earlier)
         missed = no_show(s, "L01", now=earlier + timedelta(minutes=3))
+        qr = ticket_url(s, missed.id)
     sessions.kw["bind"].dispose()
-    return url, qr_payload(missed.id, missed.code)
+    return url, qr

@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import time
 
-from db.errors import AntreError, DatabaseUnavailable, Refused
+from db.errors import DatabaseUnavailable, Refused
 from db.ticket_layout import TicketContent, ticket_layout
 from kiosk import actions
 from kiosk.printers import PrinterState, PrinterStatus, PrintJob
@@ -55,9 +55,9 @@ class IssuingMixin:
             self._show_message_for(self.settings.kiosk.message_seconds)
             self._load_queues()
         else:
-            log.error("issuing failed: %s", error)
-            self.message.show_message("error", tr("refused_other", self.lang), str(error) if isinstance(
-                error, AntreError) else "", action=tr("back", self.lang))
+            log.error("issuing failed: %s", error)  # the reason is for staff; the citizen gets plain words
+            self.message.show_message("error", tr("refused_other", self.lang), tr("try_again", self.lang),
+                                      action=tr("back", self.lang))
             self._show_message_for(self.settings.kiosk.message_seconds)
 
     def _printed(self, token: int, handed_at: float) -> None:

@@ -16,11 +16,13 @@ from PySide6.QtWidgets import QWidget
 from db.errors import DatabaseUnavailable
 from db.rescan import RescanResult
 from db.ticket_layout import parse_qr
+from db.tokens import token_of_scan
 from kiosk import actions
 from kiosk.printers import PrintJob
 from kiosk.texts import tr
 
 log = logging.getLogger("kiosk.window")
+IDLE_VIEWS = ("home", "agency", "confirm", "staff", "message")
 SCAN_GAP = 1.0  # seconds between keys before a half-typed scan is dropped
 STAFF_TAP_WINDOW = 4.0
 
@@ -36,12 +38,14 @@ class InputMixin:
         if self.db_online is False:
             self._show_block("unavailable")
             return
-        parsed = parse_qr(text)
-        if parsed is None:
+        token = token_of_scan(text)
+        parsed = parse_qr(text)  # tickets printed before signed tokens: ANTRE:id:code
+        if token is None and parsed is None:
             self._scan_result(RescanResult("unknown", ""))
             return
         self.busy = True
-        self.worker.run(actions.scan(parsed[0], parsed[1], self.clock()), self._scan_result, self._scan_failed)
+        op = actions.scan_token(token, self.clock()) if token else actions.scan(*parsed, self.clock())  # type: ignore[misc]
+        self.worker.run(op, self._scan_result, self._scan_failed)
 
     def _scan_result(self, result: RescanResult) -> None:
         self.busy = False
@@ -83,7 +87,8 @@ class InputMixin:
             return
         self.idle.start()
         if ok:
-            self.staff.show_menu()
+            status = self.printing.status
+            self.staff.show_menu(self.config_error or ("" if status.ready else f"printer: {status.detail}"))
             return
         self._staff_wrong += 1
         if self._staff_wrong >= 3:
@@ -106,7 +111,10 @@ class InputMixin:
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
         kind = event.type()
         if kind in (QEvent.Type.MouseButtonPress, QEvent.Type.TouchBegin):
-            if self.idle.isActive():
+            if self.idle_warning.isVisible():
+                self._idle_extend()
+                return True  # the touch only keeps the choices; it does not also tap what is under the veil
+            if self.view in IDLE_VIEWS:
                 self.idle.start()
         elif kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease, QEvent.Type.ShortcutOverride):
             if isinstance(obj, QWidget) and (obj is self or self.isAncestorOf(obj)):
@@ -128,13 +136,48 @@ class InputMixin:
             self._scan_buffer = (self._scan_buffer + event.text())[-200:]
 
     def _idle_timeout(self) -> None:
+        """Nobody touched the screen for idle_seconds: warn if a choice would be lost, else reset now."""
         if self.busy:
             self.idle.start()
             return
-        if self.view in ("agency", "confirm", "staff", "message"):
-            self.lang = self.lang_forced or self.settings.kiosk.language
-            self._retranslate()
-            self.go_home()
+        default = self.lang_forced or self.settings.kiosk.language
+        if self.view in ("agency", "confirm") or (self.view == "home" and self.lang != default):
+            self._idle_left = self.settings.kiosk.idle_warning_seconds
+            self.idle_warning.show_countdown(self._idle_left, self.lang)
+            self.idle_countdown.start(1000)
+        elif self.view in ("staff", "message"):
+            self._idle_reset()
+        elif self.view == "home":
+            self.home.grid.reset_page()  # nothing chosen yet: the first page again, silently
+            self._show_home()
+
+    def _idle_tick(self) -> None:
+        self._idle_left -= 1
+        if self._idle_left <= 0:
+            self._idle_reset()
+        else:
+            self.idle_warning.show_countdown(self._idle_left, self.lang)
+
+    def _idle_extend(self) -> None:
+        """A touch during the warning: keep every choice and start the idle time again."""
+        self.idle_countdown.stop()
+        self.idle_warning.hide()
+        if self.view in IDLE_VIEWS:
+            self.idle.start()
+
+    def _idle_reset(self) -> None:
+        """Back to the start for the next citizen: default language, first page, no agency or service."""
+        self.idle_countdown.stop()
+        self.idle_warning.hide()
+        if self.busy:
+            return
+        self.lang = self.lang_forced or self.settings.kiosk.language
+        self.agency_code = self.service_code = ""
+        self.confirm.pages.setCurrentIndex(0)
+        self.home.grid.reset_page()
+        self.agency.grid.reset_page()
+        self.go_home()
+        self._retranslate()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
         if self.locked and not self._may_close:

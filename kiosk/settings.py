@@ -20,6 +20,8 @@ class KioskSection(BaseModel):
     fullscreen: bool = True
     language: Literal["id", "en"] = "id"
     idle_seconds: int = Field(45, ge=5, le=600)
+    # The warning before an idle reset that would lose a choice; touching anything extends it.
+    idle_warning_seconds: int = Field(20, ge=20, le=120)
     ticket_seconds: int = Field(7, ge=2, le=60)
     fallback_seconds: int = Field(60, ge=10, le=600)
     message_seconds: int = Field(8, ge=2, le=60)

@@ -21,7 +21,7 @@ from db.priority import PriorityCategory, categories
 from db.ticket_layout import TicketContent
 from kiosk import actions
 from kiosk.issuing import IssuingMixin
-from kiosk.lockdown import InputMixin
+from kiosk.lockdown import IDLE_VIEWS, InputMixin
 from kiosk.print_service import PrintService
 from kiosk.printers import PrintError, TicketPrinter, build_printer
 from kiosk.settings import KioskSettings, kiosk_settings
@@ -29,10 +29,11 @@ from kiosk.texts import date_text, tr
 from kiosk.views.common import Header
 from kiosk.views.confirm import ConfirmScreen
 from kiosk.views.home import AgencyScreen, HomeScreen
+from kiosk.views.idle import IdleWarning
 from kiosk.views.message import MessageScreen, StaffScreen
 from kiosk.views.ticket import TicketScreen
 from qtkit import theme
-from qtkit.watcher import PollingWatcher
+from qtkit.watcher import make_watcher
 from qtkit.worker import DbWorker
 
 log = logging.getLogger(__name__)
@@ -127,12 +128,16 @@ class KioskWindow(IssuingMixin, InputMixin, QWidget):
         if printer is not None:
             self.printing.set_printer(printer, status_seconds=self.settings.printer.status_seconds)
 
-        self.watcher = PollingWatcher(worker, interval_ms=watch_ms, parent=self)
+        self.watcher = make_watcher(worker, watch_ms, self)
         self.watcher.changed.connect(self._changed)
         self.watcher.online.connect(self._set_online)
         worker.online_changed.connect(self._set_online)
 
         self.idle = self._timer(self._idle_timeout, single=True)
+        self.idle_countdown = self._timer(self._idle_tick)
+        self.idle_warning = IdleWarning(self)
+        self.idle_warning.touched.connect(self._idle_extend)
+        self._idle_left = 0
         self.back_home = self._timer(self.go_home, single=True)
         self.clock_timer = self._timer(self._tick)
         self.clock_timer.start(1000)
@@ -167,6 +172,8 @@ class KioskWindow(IssuingMixin, InputMixin, QWidget):
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
         super().resizeEvent(event)
         self.header.set_wide(self.width() > self.height() * 1.2)
+        if hasattr(self, "idle_warning"):
+            self.idle_warning.setGeometry(self.rect())
 
     def _timer(self, slot: Callable[[], None], *, single: bool = False) -> QTimer:
         t = QTimer(self)
@@ -215,6 +222,7 @@ class KioskWindow(IssuingMixin, InputMixin, QWidget):
                 printer = build_printer(self.settings, self.printer_spec)
             except (PrintError, ValueError) as exc:
                 self.config_error = f"printer: {exc}"
+                log.error("%s", self.config_error)
             else:
                 self.columns = self._columns_of(printer)
                 self.printing.set_printer(printer, status_seconds=self.settings.printer.status_seconds)
@@ -255,8 +263,13 @@ class KioskWindow(IssuingMixin, InputMixin, QWidget):
         if name != self.view:
             self.view = name
             self.view_changed.emit(name)
-        if name in ("agency", "confirm", "staff", "message"):
-            self.idle.start()
+        if name in IDLE_VIEWS:
+            if not self.idle_warning.isVisible():
+                self.idle.start()
+        else:  # a ticket being printed or a blocking state: no idle reset, no warning
+            self.idle.stop()
+            self.idle_countdown.stop()
+            self.idle_warning.hide()
 
     def _blocking(self) -> str:
         if self.config_error:
@@ -272,7 +285,8 @@ class KioskWindow(IssuingMixin, InputMixin, QWidget):
     def _show_block(self, block: str) -> None:
         lang = self.lang
         if block == "config":
-            self.message.show_message("error", tr("config_title", lang), tr("printer_help", lang), self.config_error)
+            # The technical reason is for staff: it is in the log, never on the citizen's screen.
+            self.message.show_message("error", tr("config_title", lang), tr("printer_help", lang))
         elif block == "unavailable":
             self.message.show_message("wait", tr("unavailable_title", lang), tr("unavailable_body", lang))
         elif block == "loading":
@@ -280,8 +294,7 @@ class KioskWindow(IssuingMixin, InputMixin, QWidget):
         else:
             status = self.printing.status
             self.message.show_message("warn", tr("printer_title", lang),
-                                      f"{tr('printer_' + status.problem, lang)}. {tr('printer_help', lang)}",
-                                      status.detail)
+                                      f"{tr('printer_' + status.problem, lang)}. {tr('printer_help', lang)}")
         self.back_home.stop()
         if block == "printer":
             self.printer_retry.start()
@@ -310,6 +323,8 @@ class KioskWindow(IssuingMixin, InputMixin, QWidget):
             self._show_block(block)
             return
         self.printer_retry.stop()
+        if self.view != "home":
+            self.home.grid.reset_page()
         self._show_home()
         if self.view != "home" and not self._ready_logged:
             self._ready_logged = True
@@ -325,6 +340,8 @@ class KioskWindow(IssuingMixin, InputMixin, QWidget):
     def open_agency(self, code: str) -> None:
         if self.busy or self._blocking():
             return
+        if code != self.agency_code or self.view != "confirm":
+            self.agency.grid.reset_page()
         self.agency_code = code
         self._show_agency()
         self._set_view("agency")
@@ -396,7 +413,8 @@ class KioskWindow(IssuingMixin, InputMixin, QWidget):
     def shutdown(self) -> None:
         """Stop timers, the watcher and the printer thread (the caller stops the DB worker)."""
         self._remove_filter()
-        for t in (self.idle, self.back_home, self.clock_timer, self.refresh_timer, self.printer_retry):
+        for t in (self.idle, self.idle_countdown, self.back_home, self.clock_timer, self.refresh_timer,
+                  self.printer_retry):
             t.stop()
         self.watcher.stop()
         self.printing.stop()

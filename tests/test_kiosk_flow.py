@@ -10,6 +10,7 @@ from PySide6.QtCore import Qt
 from db import open_database, unit_of_work
 from db.queue import call_next, issue_ticket, no_show
 from db.ticket_layout import qr_payload
+from db.tokens import ticket_url
 from kiosk.escpos_backend import Dummy, EscposTicketPrinter  # sets python-escpos' cache dir first
 
 LEFT = Qt.MouseButton.LeftButton
@@ -54,7 +55,7 @@ def test_three_touches_issue_and_print_one_ticket(qtbot, make_kiosk, kiosk_url):
     assert [(t.code, t.status, t.print_failed) for t in rows] == [("A-001", "waiting", False)]
     data = dummy.output
     assert b"A-001" in data and QR_COMMAND in data and CUT in data
-    assert qr_payload(rows[0].id, "A-001").encode() in data
+    assert b"ANTRE:T:" in data and qr_payload(rows[0].id, "A-001").encode() not in data  # a signed token
     assert b"Fotokopi Kartu Keluarga" in data
     qtbot.waitUntil(lambda: w.view == "home", timeout=4000)  # back Home after ticket_seconds
 
@@ -177,8 +178,10 @@ def test_scan_requeues_todays_no_show(qtbot, make_kiosk, kiosk_url, now):
         issue_ticket(s, "A", now=now + timedelta(minutes=1))
         call_next(s, "L1", now=now)
         no_show(s, "L1", now=now + timedelta(minutes=2))
+        signed = ticket_url(s, first.id)
     w = make_kiosk(dummy_printer()[0], clock=lambda: now + timedelta(minutes=5))
-    scan(qtbot, w, qr_payload(first.id, first.code))
+    assert signed.startswith("ANTRE:T:")
+    scan(qtbot, w, signed)  # the signed token the ticket's QR holds
     qtbot.waitUntil(lambda: w.view == "message")
     assert w.message.kind == "ok"
     assert w.message.title.text() == "Nomor A-001 masuk antrean lagi"
@@ -196,6 +199,7 @@ def test_scan_of_other_states_gives_clear_messages(qtbot, make_kiosk, kiosk_url,
         old = issue_ticket(s, "A", now=now - timedelta(days=1)).ticket
         called = issue_ticket(s, "A", now=now).ticket
         call_next(s, "L1", now=now)
+        signed = ticket_url(s, called.id)
     w = make_kiosk(dummy_printer()[0], lang="en")
     scan(qtbot, w, qr_payload(called.id, called.code))
     qtbot.waitUntil(lambda: w.view == "message")
@@ -206,6 +210,9 @@ def test_scan_of_other_states_gives_clear_messages(qtbot, make_kiosk, kiosk_url,
     qtbot.waitUntil(lambda: w.view == "message" and "not from today" in w.message.title.text())
     w.go_home()
     scan(qtbot, w, qr_payload(called.id, "B-999"))  # a forged or damaged QR
+    qtbot.waitUntil(lambda: w.view == "message" and w.message.title.text() == "Ticket not recognised")
+    w.go_home()
+    scan(qtbot, w, signed[:-3] + ("AAA" if not signed.endswith("AAA") else "BBB"))  # an altered signed token
     qtbot.waitUntil(lambda: w.view == "message" and w.message.title.text() == "Ticket not recognised")
     w.go_home()
     scan(qtbot, w, "https://example.org/not-a-ticket")

@@ -16,6 +16,10 @@ from qtkit import theme
 
 BODY = 30
 SMALL = 28
+MIN_PX = 28  # no text a citizen reads is smaller than this (1 m from a 1080-pixel-high screen)
+TILE_TITLE = 36
+TILE_PAD = 14  # above and below a tile's text
+LINE_GAP = 6
 TITLE = 52
 GREY_BG = "#D3D8DE"
 GREY_INK = "#2E3B47"
@@ -64,6 +68,9 @@ def button(text: str, color: str, px: int = 36, height: int = 120, *, outline: b
     return b
 
 
+_NEEDED: dict[tuple, int] = {}
+
+
 class Tile(QAbstractButton):
     """A big touch tile: a coloured card with a badge, a bold title and a few lines under it."""
 
@@ -101,7 +108,7 @@ class Tile(QAbstractButton):
         p.fillPath(path, bg)
         x = r.left() + 28
         if self.badge:
-            d = min(r.height() - 40, 110.0)
+            d = self._badge_side(r.height())
             circle = QRectF(x, r.center().y() - d / 2, d, d)
             p.setBrush(QColor(255, 255, 255, 235) if self.isEnabled() else QColor("#FFFFFF"))
             p.setPen(Qt.PenStyle.NoPen)
@@ -109,34 +116,72 @@ class Tile(QAbstractButton):
             p.setPen(QPen(QColor(self.color if self.isEnabled() else GREY_INK)))
             p.setFont(fit_font(self.badge, int(d * 0.42), int(d * 0.78), minimum=12, step=2))
             p.drawText(circle, Qt.AlignmentFlag.AlignCenter, self.badge)
-            x = circle.right() + 28
-        text_rect = QRectF(x, r.top() + 14, r.right() - x - 24, r.height() - 28)
-        self._paint_text(p, text_rect, ink)
+        self._paint_text(p, self.text_rect(), ink)
         p.end()
 
-    def _paint_text(self, p: QPainter, rect: QRectF, ink: QColor) -> None:
-        parts: list[tuple[str, QFont]] = [(self.title, px_font(36, True))]
+    def _badge_side(self, height: float) -> float:
+        return min(height - 40, 110.0)
+
+    def text_rect(self, width: int | None = None, height: int | None = None) -> QRectF:
+        """Where the texts go (beside the badge) in a tile of this size (default: its current size)."""
+        w, h = width or self.width(), height or self.height()
+        r = QRectF(0, 0, w, h).adjusted(3, 3, -3, -3)
+        x = r.left() + 28
+        if self.badge:
+            x += self._badge_side(r.height()) + 28
+        return QRectF(x, r.top() + TILE_PAD, r.right() - x - 24, r.height() - 2 * TILE_PAD)
+
+    def _parts(self, title_px: int) -> list[tuple[str, QFont]]:
+        parts: list[tuple[str, QFont]] = [(self.title, px_font(title_px, True))]
         parts += [(line, px_font(SMALL)) for line in self.lines if line]
         if self.note and not self.isEnabled():
             parts.append((self.note, px_font(SMALL, True)))
+        return parts
+
+    @staticmethod
+    def _heights(parts: list[tuple[str, QFont]], width: float) -> tuple[list[int], int]:
         flags = int(Qt.AlignmentFlag.AlignLeft) | int(Qt.TextFlag.TextWordWrap)
-        heights = []
+        heights, widest = [], 0
         for text, f in parts:
-            heights.append(QFontMetrics(f).boundingRect(rect.toRect(), flags, text).height())
-        # Shrink the title until everything fits: long agency names must not be clipped.
-        title_px = 36
-        widest = QFontMetrics(parts[0][1]).boundingRect(rect.toRect(), flags, self.title).width()
-        while (sum(heights) + 6 * len(parts) > rect.height() or widest > rect.width()) and title_px > 22:
+            box = QFontMetrics(f).boundingRect(0, 0, int(width), 100_000, flags, text)
+            heights.append(box.height())
+            widest = max(widest, box.width())
+        return heights, widest
+
+    def layout_text(self, rect: QRectF) -> tuple[list[tuple[str, QFont]], list[int], bool]:
+        """The texts with the largest title size (36 down to MIN_PX) that fits; `fits` False if none does."""
+        title_px = TILE_TITLE
+        while True:
+            parts = self._parts(title_px)
+            heights, widest = self._heights(parts, rect.width())
+            fits = sum(heights) + LINE_GAP * (len(parts) - 1) <= rect.height() and widest <= rect.width()
+            if fits or title_px <= MIN_PX:
+                return parts, heights, fits
             title_px -= 2
-            parts[0] = (self.title, px_font(title_px, True))
-            box = QFontMetrics(parts[0][1]).boundingRect(rect.toRect(), flags, self.title)
-            heights[0], widest = box.height(), box.width()
-        y = rect.top() + max(0.0, (rect.height() - sum(heights) - 6 * (len(parts) - 1)) / 2)
+
+    def fits(self) -> bool:
+        """Whether every text of the tile shows whole at MIN_PX or larger (checked by the tests)."""
+        return self.layout_text(self.text_rect())[2]
+
+    def needed_height(self, width: int) -> int:
+        """The smallest tile height (at this width) whose texts fit at the smallest allowed size."""
+        key = (width, self.title, tuple(self.lines), self.note, self.isEnabled(), self.badge)
+        if key not in _NEEDED:
+            _NEEDED[key] = next((h for h in range(120, 800, 10) if self.layout_text(self.text_rect(width, h))[2]),
+                                800)
+            if len(_NEEDED) > 4096:  # queue figures change the lines: keep the cache small
+                _NEEDED.clear()
+        return _NEEDED[key]
+
+    def _paint_text(self, p: QPainter, rect: QRectF, ink: QColor) -> None:
+        parts, heights, _fits = self.layout_text(rect)
+        flags = int(Qt.AlignmentFlag.AlignLeft) | int(Qt.TextFlag.TextWordWrap)
+        y = rect.top() + max(0.0, (rect.height() - sum(heights) - LINE_GAP * (len(parts) - 1)) / 2)
         p.setPen(ink)
         for (text, f), h in zip(parts, heights, strict=True):
             p.setFont(f)
             p.drawText(QRectF(rect.left(), y, rect.width(), h), flags, text)
-            y += h + 6
+            y += h + LINE_GAP
 
 
 class QrWidget(QWidget):

@@ -88,8 +88,10 @@ class ConfirmScreen(QWidget):
         self.priority_button.clicked.connect(self._ask_priority)
         self.back_button = button("", theme.INK, 34, 110, outline=True)
         self.back_button.clicked.connect(self.back)
+        self.priority_hint = label("", BODY, color=theme.INK)
         actions.addWidget(self.take_button)
         actions.addWidget(self.priority_button)
+        actions.addWidget(self.priority_hint)
         actions.addWidget(self.back_button)
         self.box.addLayout(actions, 2)
         self.pages.addWidget(page)
@@ -162,9 +164,10 @@ class ConfirmScreen(QWidget):
         self.completion.setText(f"<b>{tr('completion', lang)}:</b> {duration(service.completion_minutes, lang)}")
         self.take_button.setText(tr("take", lang))
         names = [c.label(lang) for c in categories]
-        hint = ", ".join([names[0], *(n[:1].lower() + n[1:] for n in names[1:])]) if names else ""
-        self.priority_button.setText(f"{tr('priority', lang)}\n{hint}")
+        self.priority_button.setText(tr("priority_take", lang))
+        self.priority_hint.setText(tr("priority_for", lang, names=", ".join(n[:1].lower() + n[1:] for n in names)))
         self.priority_button.setVisible(service.allow_priority and bool(categories))
+        self.priority_hint.setVisible(service.allow_priority and bool(categories))
         self.back_button.setText("\u2190  " + tr("back", lang))
         self.prio_title.setText(tr("priority_title", lang))
         self.prio_service.setText(service.name_en if en else service.name)

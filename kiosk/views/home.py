@@ -5,14 +5,18 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QResizeEvent
-from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QScroller, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtGui import QFontMetrics, QResizeEvent
+from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QVBoxLayout, QWidget
 
 from db.catalog import AgencyView
 from db.views import ServiceQueue
 from kiosk.texts import tr, wait_text
-from kiosk.views.common import TITLE, Tile, button, label, touch
+from kiosk.views.common import BODY, TITLE, Tile, button, label, touch
 from qtkit import theme
+
+
+GAP = 20  # between tiles: well over the 8 px a finger needs between targets
+PAGER_HEIGHT = 100
 
 
 def badge_of(agency: AgencyView) -> str:
@@ -23,60 +27,137 @@ def badge_of(agency: AgencyView) -> str:
     return agency.code[:4]
 
 
-class TileGrid(QScrollArea):
-    """Tiles in a grid that fills the screen; it scrolls by finger drag only when they cannot fit."""
+class Pager(QWidget):
+    """'Previous', 'page 2 of 3', 'Next': large buttons instead of a scrollbar (a touch kiosk has none)."""
 
-    tile_clicked = Signal(int)
+    moved = Signal(int)  # -1 or +1
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWidgetResizable(True)
-        self.setFrameShape(QFrame.Shape.NoFrame)
-        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.setStyleSheet("QScrollArea, QScrollArea > QWidget > QWidget { background: transparent; }")
-        QScroller.grabGesture(self.viewport(), QScroller.ScrollerGestureType.LeftMouseButtonGesture)
+        row = QHBoxLayout(self)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(24)
+        self.prev = button("", theme.ACCENT, 32, PAGER_HEIGHT, outline=True)
+        self.next = button("", theme.ACCENT, 32, PAGER_HEIGHT)
+        self.where = label("", BODY, bold=True, align=Qt.AlignmentFlag.AlignCenter, wrap=False)
+        self.prev.clicked.connect(lambda: self.moved.emit(-1))
+        self.next.clicked.connect(lambda: self.moved.emit(1))
+        row.addWidget(self.prev, 2)
+        row.addWidget(self.where, 1)
+        row.addWidget(self.next, 2)
+
+    def set_page(self, page: int, pages: int, lang: str) -> None:
+        self.prev.setText("\u25C0  " + tr("page_prev", lang))
+        self.next.setText(tr("page_next", lang) + "  \u25B6")
+        self.where.setText(tr("page_of", lang, page=page + 1, pages=pages))
+        self.where.setMinimumWidth(QFontMetrics(self.where.font()).horizontalAdvance(self.where.text()) + 8)
+        self.prev.setEnabled(page > 0)
+        self.next.setEnabled(page < pages - 1)
+
+
+class TileGrid(QWidget):
+    """Tiles in a grid that fills its area; when they do not all fit, pages with a Pager (no scrolling).
+
+    The rows per page follow from the tallest tile's text at the smallest allowed size, so no
+    text is ever cut or shrunk below the kiosk's minimum; every page shows whole tiles.
+    """
+
+    tile_clicked = Signal(int)  # index in the full list
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        col = QVBoxLayout(self)
+        col.setContentsMargins(0, 0, 0, 0)
+        col.setSpacing(GAP)
         self.body = QWidget()
         self.grid = QGridLayout(self.body)
         self.grid.setContentsMargins(0, 0, 0, 0)
-        self.grid.setSpacing(20)
-        self.setWidget(self.body)
+        self.grid.setSpacing(GAP)
+        col.addWidget(self.body, 1)
+        self.pager = Pager()
+        self.pager.moved.connect(self._move)
+        col.addWidget(self.pager)
         self.tiles: list[Tile] = []
+        self.count = 0
+        self.page = 0
+        self.per_page = 1
+        self.lang = "id"
         self.portrait_columns, self.landscape_columns = 2, 4
+        self.max_height = 280
 
-    def ensure(self, count: int) -> list[Tile]:
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.count // self.per_page))
+
+    def ensure(self, count: int, lang: str = "id") -> list[Tile]:
+        """`count` tiles to fill in (all of them, on every page); placed after set_content by relayout()."""
         while len(self.tiles) < count:
-            tile = Tile()
+            tile = Tile(parent=self.body)
             tile.clicked.connect(lambda _=False, i=len(self.tiles): self.tile_clicked.emit(i))
+            tile.hide()
             self.tiles.append(tile)
-        for i, tile in enumerate(self.tiles):
-            tile.setVisible(i < count)
-        self._place(count)
+        self.count, self.lang = count, lang
         return self.tiles[:count]
 
-    def _columns(self, count: int) -> int:
+    def reset_page(self) -> None:
+        self.page = 0
+
+    def _move(self, step: int) -> None:
+        self.page = max(0, min(self.pages - 1, self.page + step))
+        self.relayout()
+
+    def _columns(self) -> int:
         top = self.window()
         wide = top.width() > top.height() * 1.2
         cols = self.landscape_columns if wide else self.portrait_columns
-        return max(1, min(cols, count))
+        return max(1, min(cols, self.count or 1))
 
-    def _place(self, count: int) -> None:
+    def _rows_fitting(self, height: int, tile_height: int) -> int:
+        return max(1, (height + GAP) // (tile_height + GAP))
+
+    def relayout(self) -> None:
+        """Place the tiles of the current page (after a change of content, size or page)."""
         for tile in self.tiles:
             self.grid.removeWidget(tile)
-        cols = self._columns(count)
-        rows = max(1, -(-count // cols))
-        spacing = self.grid.spacing()
-        height = (self.viewport().height() - spacing * (rows - 1)) // rows if self.viewport().height() else 200
-        height = max(touch(150), min(height, 280))
-        for i, tile in enumerate(self.tiles[:count]):
+            tile.hide()
+        if not self.count:
+            self.pager.hide()
+            return
+        # Fewer, wider columns when a long word (a name like "Ketenagakerjaan") cannot fit a narrow tile.
+        for cols in range(self._columns(), 0, -1):
+            width = (max(self.width(), 200) - GAP * (cols - 1)) // cols
+            need = max(max(t.needed_height(width) for t in self.tiles[:self.count]), touch(150))
+            if need <= max(self.max_height, self.height() // 2):
+                break
+        area = max(self.height(), need)
+        rows = self._rows_fitting(area, need)
+        if rows * cols < self.count:  # paging: the pager takes its row from the tiles' area
+            rows = self._rows_fitting(area - self.pager.sizeHint().height() - GAP, need)
+        self.per_page = rows * cols
+        self.page = min(self.page, self.pages - 1)
+        paged = self.pages > 1
+        self.pager.setVisible(paged)
+        if paged:
+            self.pager.set_page(self.page, self.pages, self.lang)
+        body_h = area - (self.pager.sizeHint().height() + GAP if paged else 0)
+        height = max(need, min((body_h - GAP * (rows - 1)) // rows, max(self.max_height, need)))
+        first = self.page * self.per_page
+        for i, tile in enumerate(self.tiles[first:min(self.count, first + self.per_page)]):
             tile.setFixedHeight(height)
             self.grid.addWidget(tile, i // cols, i % cols)
+            tile.show()
         for r in range(self.grid.rowCount()):
             self.grid.setRowStretch(r, 0)
         self.grid.setRowStretch(rows, 1)
+        for c in range(cols):
+            self.grid.setColumnStretch(c, 1)
+
+    def page_of(self, index: int) -> int:
+        return index // self.per_page
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
         super().resizeEvent(event)
-        self._place(sum(1 for t in self.tiles if not t.isHidden()))
+        self.relayout()
 
 
 class HomeScreen(QWidget):
@@ -98,7 +179,7 @@ class HomeScreen(QWidget):
 
     def show_agencies(self, agencies: Sequence[AgencyView], queues: dict[str, ServiceQueue], lang: str) -> None:
         self.title.setText(tr("choose_agency", lang))
-        tiles = self.grid.ensure(len(agencies))
+        tiles = self.grid.ensure(len(agencies), lang)
         self.codes = [a.code for a in agencies]
         for tile, agency in zip(tiles, agencies, strict=True):
             waiting = sum(queues[s.code].waiting for s in agency.services if s.code in queues)
@@ -106,6 +187,7 @@ class HomeScreen(QWidget):
             tile.color = agency.color
             tile.set_content(agency.name_en if lang == "en" else agency.name, [tr("waiting_n", lang, n=waiting)],
                              badge=badge_of(agency), note=tr("closed_label", lang), enabled=open_any)
+        self.grid.relayout()
 
 
 class AgencyScreen(QWidget):
@@ -146,7 +228,7 @@ class AgencyScreen(QWidget):
         self.subtitle.setText(tr("choose_service", lang))
         self.back_button.setText("\u2190  " + tr("back", lang))
         services = [s for s in agency.services if s.code in queues]
-        tiles = self.grid.ensure(len(services))
+        tiles = self.grid.ensure(len(services), lang)
         self.codes = [s.code for s in services]
         for tile, service in zip(tiles, services, strict=True):
             q = queues[service.code]
@@ -154,6 +236,9 @@ class AgencyScreen(QWidget):
             lines = [tr("waiting_people", lang, n=q.waiting)]
             if q.available:
                 lines.append(wait_text(q.estimated_wait_minutes, lang))
+            if service.zones:
+                lines.append(tr("where", lang, zones=", ".join(service.zones)))
             tile.color = agency.color
             tile.set_content(service.name_en if lang == "en" else service.name, lines, badge=service.code,
                              note=reason, enabled=q.available)
+        self.grid.relayout()

@@ -6,7 +6,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QGridLayout, QStackedWidget, QVBoxLayout, QWidget
 
 from kiosk.texts import tr
-from kiosk.views.common import BODY, TITLE, button, label, px_font
+from kiosk.views.common import BODY, SMALL, TITLE, button, label, px_font
 from qtkit import theme
 
 KINDS = {  # kind: (mark, colour)
@@ -110,6 +110,9 @@ class StaffScreen(QWidget):
         mcol.addStretch(1)
         self.menu_title = label("", TITLE, bold=True, align=center)
         mcol.addWidget(self.menu_title)
+        # For staff only (behind the PIN): the technical reason of a configuration or printer problem.
+        self.menu_detail = label("", SMALL, color=theme.MUTED, align=center)
+        mcol.addWidget(self.menu_detail)
         self.exit_button = button("", theme.DANGER, 40, 150)
         self.exit_button.clicked.connect(self.exit_requested)
         self.test_button = button("", theme.ACCENT, 40, 150)
@@ -160,8 +163,10 @@ class StaffScreen(QWidget):
         self.note.setText(tr("staff_wrong", self.lang))
         self._refresh()
 
-    def show_menu(self) -> None:
+    def show_menu(self, detail: str = "") -> None:
         self.pin = ""
+        self.menu_detail.setText(detail)
+        self.menu_detail.setVisible(bool(detail))
         self.set_enabled(True)
         self.menu_title.setText(tr("staff_menu", self.lang))
         self.exit_button.setText(tr("staff_exit", self.lang))
