@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy.orm import Session, sessionmaker
 
 from antre.output import emit, issued_line, status_text, ticket_line
-from db import AntreError, ConfigError, open_database, unit_of_work
+from db import AntreError, ConfigError, open_database, transact, unit_of_work
 from db.database import default_url
 
 Handler = Callable[[argparse.Namespace], int]
@@ -26,8 +26,7 @@ def _sessions(args: argparse.Namespace, *, create: bool = False) -> sessionmaker
 
 
 def _run(args: argparse.Namespace, action: Callable[[Session], Any]) -> Any:
-    with unit_of_work(_sessions(args)) as session:
-        return action(session)
+    return transact(_sessions(args), action)
 
 
 def cmd_init(args: argparse.Namespace) -> int:

@@ -7,7 +7,6 @@ about queue rules stays in the engine, every database call runs on the DbWorker'
 from __future__ import annotations
 
 import enum
-import math
 from dataclasses import replace
 from typing import Any
 
@@ -18,7 +17,7 @@ from counter.state import CALLED, SERVING, Action, Setup, Snapshot, load_setup, 
 from counter.state import allowed as allowed_in
 from counter.texts import Texts
 from db import DatabaseUnavailable, QueueEmpty, Refused
-from db.events import Changes
+from db.events import BEGINNING, END, Changes, Cursor, position
 from db.operators import SignIn, sign_in, sign_out
 from db.pins import change_pin
 from db.views import TicketView
@@ -63,7 +62,7 @@ class ConsoleController(QObject):
         self._pin: str | None = None  # only between a sign-in that must change the PIN and the change
         self._demo: tuple[str, str] | None = None  # `antre demo`: sign in by itself once connected
         self._refreshing = False
-        self._need = 0.0  # a read in flight must be followed by one reflecting at least this event id
+        self._need = BEGINNING  # a read in flight must be followed by one reflecting at least this event
         watcher.changed.connect(self._on_changes)
         worker.online_changed.connect(self._on_online)
 
@@ -146,7 +145,10 @@ class ConsoleController(QObject):
         username, old = self.operator.username, self._pin
         self._set_busy(True)
 
-        def done(_: Any) -> None:
+        def done(result: Any) -> None:
+            if not getattr(result, "ok", True):  # a wrong current PIN is counted (committed), not raised
+                failed(Refused(result.message, reason=result.reason))
+                return
             self._set_busy(False)
             self._pin = None
             assert self.operator is not None
@@ -229,10 +231,10 @@ class ConsoleController(QObject):
 
     # ---- reading ------------------------------------------------------------------------------
 
-    def refresh(self, at_least: float = math.inf) -> None:
+    def refresh(self, at_least: Cursor = END) -> None:
         """Re-read the snapshot; calls made while one read is in flight collapse into one more.
 
-        `at_least` is the newest event the next snapshot must reflect (infinite: whatever happened
+        `at_least` is the newest event the next snapshot must reflect (END: whatever happened
         until now, e.g. our own action, whose event id we do not know).
         """
         if self.phase != Phase.CONSOLE or self.counter_code is None:
@@ -240,7 +242,7 @@ class ConsoleController(QObject):
         if self._refreshing:
             self._need = max(self._need, at_least)
             return
-        self._refreshing, self._need = True, 0.0
+        self._refreshing, self._need = True, BEGINNING
         counter, user = self.counter_code, self.operator.username if self.operator else None
         self.worker.run(lambda s: load_snapshot(s, counter, user), self._got_snapshot, self._read_failed, read=True)
 
@@ -261,7 +263,7 @@ class ConsoleController(QObject):
             self.refresh()
 
     def _read_failed(self, error: Exception) -> None:
-        self._refreshing, self._need = False, 0.0  # the watcher's reload after reconnecting re-reads
+        self._refreshing, self._need = False, BEGINNING  # the watcher's reload after reconnecting re-reads
         if not isinstance(error, DatabaseUnavailable):
             self._say("error", self.t.error(error))
 
@@ -279,7 +281,7 @@ class ConsoleController(QObject):
         if changes & Changes.CONFIG or self.setup is None:
             self._load_setup()
         if changes & REDRAW:
-            newest = max((e.id for e in events), default=math.inf)  # no events: a full reload
+            newest = max((position(e) for e in events), default=END)  # no events: a full reload
             if self._refreshing or self.snapshot is None or newest > self.snapshot.event_id:
                 self.refresh(newest)  # our own actions' events are usually already shown
 

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from db import catalog, moves, operators, queue, stats
 from db.errors import NotFound
-from db.events import last_event_id
+from db.events import Cursor, event_cursor
 from db.stats import DayFigures
 from db.views import CounterView, TicketView
 
@@ -106,7 +106,7 @@ class Snapshot:
     parked: tuple[TicketView, ...]
     counter_day: DayFigures
     officer_day: DayFigures
-    event_id: int = 0  # the newest event this read already reflects
+    event_id: Cursor = Cursor()  # the log position this read already reflects
 
     @property
     def ticket(self) -> TicketView | None:
@@ -124,7 +124,7 @@ class Snapshot:
 def load_snapshot(session: Session, counter_code: str, operator: str | None, *,
                   now: datetime | None = None) -> Snapshot:
     """The counter, its ticket in hand, the tickets waiting for it, its parked ones and today's figures."""
-    seen = last_event_id(session)  # read first: whatever commits later is not claimed as seen
+    seen = event_cursor(session)  # read first: whatever commits later is not claimed as seen
     view = next((c for c in stats.counter_views(session) if c.code == counter_code.upper()), None)
     if view is None:
         raise NotFound(f"unknown counter {counter_code!r}")

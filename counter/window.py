@@ -11,7 +11,7 @@ from counter.controller import ConsoleController, Phase
 from counter.signin_page import PinPage, SignInPage
 from counter.style import scale_for, stylesheet
 from counter.widgets import Banner
-from qtkit.watcher import PollingWatcher
+from qtkit.watcher import make_watcher
 from qtkit.worker import DbWorker
 
 
@@ -98,7 +98,7 @@ def build_console(url: str, *, counter: str | None = None, lang: str | None = No
                   poll_ms: int = 150) -> CounterWindow:
     """The console for a database URL, started (it connects and loads in the background)."""
     worker = DbWorker(url)
-    watcher = PollingWatcher(worker, interval_ms=poll_ms)
+    watcher = make_watcher(worker, poll_ms)
     controller = ConsoleController(worker, watcher, counter=counter, lang=lang)
     window = CounterWindow(controller)
     worker.setParent(window)

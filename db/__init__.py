@@ -1,6 +1,6 @@
 """Antre's core: the database, the queue engine and the venue configuration. Imports no Qt."""
 
-from db.database import default_url, open_database, read_only, unit_of_work
+from db.database import default_url, open_database, read_only, transact, unit_of_work
 from db.errors import AntreError, AuthError, ConfigError, DatabaseUnavailable, NotFound, QueueEmpty, Refused
 
 __all__ = [
@@ -14,5 +14,6 @@ __all__ = [
     "default_url",
     "open_database",
     "read_only",
+    "transact",
     "unit_of_work",
 ]

@@ -6,24 +6,25 @@ import os
 import re
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any, TypeVar
 from urllib.parse import quote
-from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, DatabaseError, DisconnectionError, IntegrityError
+from sqlalchemy.exc import ArgumentError, DatabaseError, DBAPIError, DisconnectionError, IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from db.errors import DatabaseUnavailable
+from db.errors import DatabaseUnavailable, Refused
 
 try:
     import fcntl
 except ImportError:  # Windows: SQLite's busy timeout alone queues the writers
     fcntl = None  # type: ignore[assignment]
 
+T = TypeVar("T")
 MIGRATIONS = Path(__file__).with_name("migrations")
 READ_ONLY = "antre_read_only"
 
@@ -380,7 +381,41 @@ def unit_of_work(sessions: sessionmaker[Session]) -> Iterator[Session]:
     except IntegrityError:
         raise  # a broken rule is a bug to see, not an outage
     except DatabaseError as exc:
-        raise DatabaseUnavailable(f"database error: {_reason(exc)}") from exc
+        raise _translate(exc) from exc
+
+
+def transact(sessions: sessionmaker[Session], op: Callable[[Session], T]) -> T:
+    """Run `op(session)` as one unit of work; retried once if the server went away before the commit.
+
+    A connection lost while the action ran (server restarted, LAN blip) committed nothing, so running
+    it again is safe. A connection lost during COMMIT may or may not have committed: that is reported,
+    never retried, so no action is ever done twice.
+    """
+    for attempt in (1, 2):
+        committing = False
+        try:
+            with sessions() as session:
+                with session.begin():
+                    result = op(session)
+                    committing = True
+                return result
+        except IntegrityError:
+            raise
+        except DBAPIError as exc:
+            if exc.connection_invalidated and not committing and attempt == 1:
+                continue
+            raise _translate(exc, committing=committing) from exc
+    raise AssertionError("unreachable")
+
+
+def _translate(exc: DatabaseError, *, committing: bool = False) -> Exception:
+    sqlstate = getattr(exc.orig, "sqlstate", None)
+    if sqlstate == "42501":  # insufficient_privilege: this PC's role may not do that
+        return Refused(f"this PC's database role may not do that ({_reason(exc)})", reason="role")
+    if committing:
+        return DatabaseUnavailable(f"the connection was lost while saving; check whether the action took effect "
+                                   f"before repeating it ({_reason(exc)})")
+    return DatabaseUnavailable(f"database error: {_reason(exc)}")
 
 
 def _reason(exc: DatabaseError) -> str:

@@ -17,6 +17,7 @@ wake at once (LISTEN) instead of polling.
 from __future__ import annotations
 
 import enum
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -65,6 +66,10 @@ class Cursor:
 
     txid: int = 0
     id: int = 0
+
+
+BEGINNING = Cursor()
+END = Cursor(2**63, 2**63)  # after every event: "whatever happened until now"
 
 
 def position(event: EventView) -> Cursor:
@@ -146,3 +151,65 @@ def changes_of(events: Iterable[EventView]) -> Changes:
     for e in events:
         result |= _CHANGES.get(EventKind(e.kind), Changes.TICKETS | Changes.COUNTERS)
     return result
+
+
+class Listener:
+    """Waits for commits that wrote events: LISTEN on PostgreSQL (no Qt, no polling).
+
+    `wait(timeout)` returns True when a writer committed, or when the connection came back after
+    being lost (notifications sent meanwhile are gone, so the follower must read anyway). On
+    SQLite, or with no server, it just sleeps and returns False: the caller's poll covers it.
+    """
+
+    def __init__(self, url: str) -> None:
+        from db.database import normalize_url
+
+        self.url = normalize_url(url)
+        self.push = self.url.startswith("postgresql")
+        self._conn: Any = None
+        self._lost = False
+
+    def _connect(self) -> None:
+        import psycopg
+        from sqlalchemy.engine import make_url
+
+        url = make_url(self.url)
+        self._conn = psycopg.connect(
+            host=url.host, port=url.port, dbname=url.database, user=url.username, password=url.password,
+            connect_timeout=5, application_name="antre-listen", autocommit=True, **url.query,
+        )
+        self._conn.execute(f"LISTEN {NOTIFY_CHANNEL}")
+
+    def wait(self, timeout: float) -> bool:
+        """Block up to `timeout` seconds for a commit; True if the log may have changed."""
+        if not self.push:
+            time.sleep(timeout)
+            return False
+        import psycopg
+
+        try:
+            if self._conn is None or self._conn.closed:
+                self._connect()
+                if self._lost:
+                    self._lost = False
+                    return True
+            heard = False
+            for _ in self._conn.notifies(timeout=timeout, stop_after=1):
+                heard = True
+            while heard and any(True for _ in self._conn.notifies(timeout=0.0, stop_after=1)):
+                pass  # one read covers every commit so far: drain what queued up meanwhile
+            return heard
+        except (psycopg.Error, OSError):
+            self.close()
+            self._lost = True
+            time.sleep(min(timeout, 0.5))  # the server is away: try again soon, never spin
+            return False
+
+    def close(self) -> None:
+        """Stop listening."""
+        if self._conn is not None:
+            try:
+                self._conn.close()
+            except Exception:  # noqa: BLE001 - closing a dead connection may fail; it is gone either way
+                pass
+            self._conn = None

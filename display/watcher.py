@@ -13,55 +13,20 @@ from __future__ import annotations
 import logging
 import os
 import threading
-import time
 from pathlib import Path
-from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
 from db.database import normalize_url
 from qtkit.watcher import ChangeWatcher, PollingWatcher
+from qtkit.watcher import make_watcher as qtkit_watcher
 from qtkit.worker import DbWorker
 
 log = logging.getLogger(__name__)
 
 
-class HeartbeatWatcher(PollingWatcher):
-    """A PollingWatcher that notes when the database last answered, and never misses a poke."""
-
-    heard = Signal()
-
-    def __init__(self, worker: DbWorker, interval_ms: int = 150, parent: QObject | None = None) -> None:
-        super().__init__(worker, interval_ms, parent)
-        self.last_heard = time.monotonic()
-        self.polls = 0
-        self._again = False
-
-    def waiting_since(self) -> float:
-        """Seconds since the database last answered."""
-        return time.monotonic() - self.last_heard
-
-    def poke(self) -> None:
-        if self._busy:
-            self._again = True  # a change came while a read was under way: read again after it
-            return
-        self.polls += 1
-        super().poke()
-
-    def _got(self, result: Any) -> None:
-        self.last_heard = time.monotonic()
-        self.heard.emit()
-        super()._got(result)
-        self._repoke()
-
-    def _failed(self, error: Exception) -> None:
-        super()._failed(error)
-        self._repoke()
-
-    def _repoke(self) -> None:
-        if self._again:
-            self._again = False
-            self.poke()
+# The heartbeat (`heard`, `waiting_since`) and never missing a poke now live in qtkit's PollingWatcher.
+HeartbeatWatcher = PollingWatcher
 
 
 def sqlite_file(url: str) -> Path | None:
@@ -129,8 +94,8 @@ class SqliteFileWatcher(HeartbeatWatcher):
 
 
 def make_watcher(worker: DbWorker, poll_ms: int = 150, parent: QObject | None = None) -> ChangeWatcher:
-    """The best watcher for the worker's database: file changes for SQLite, else polling every poll_ms."""
+    """The best watcher for the worker's database: file changes for SQLite, LISTEN/NOTIFY for PostgreSQL."""
     path = sqlite_file(worker.url)
     if path is not None:
         return SqliteFileWatcher(worker, path, parent=parent)
-    return HeartbeatWatcher(worker, poll_ms, parent)
+    return qtkit_watcher(worker, poll_ms, parent)

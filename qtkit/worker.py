@@ -17,7 +17,7 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 from sqlalchemy.orm import Session, sessionmaker
 
-from db import AntreError, DatabaseUnavailable, open_database, read_only, unit_of_work
+from db import AntreError, DatabaseUnavailable, open_database, read_only, transact
 
 log = logging.getLogger(__name__)
 
@@ -83,8 +83,7 @@ class DbWorker(QObject):
             self._readers = read_only(self._sessions)
         sessions = self._readers if read else self._sessions
         assert sessions is not None
-        with unit_of_work(sessions) as session:
-            return op(session)
+        return transact(sessions, op)  # retried once when the server went away mid-action
 
     def _deliver(self, token: int, result: Any, error: Exception | None) -> None:
         success, failure = self._callbacks.pop(token, (None, None))
