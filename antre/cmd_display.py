@@ -29,6 +29,9 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--voice", help="voice id or name (e.g. poz/id, \"Microsoft Andika\")")
     p.add_argument("--rate", type=int, help="words per minute")
     p.add_argument("--repeat", type=int, help="times the announcement is said")
+    p.add_argument("--engine", choices=["tts", "pack"], help="text-to-speech or the venue's voice pack "
+                   "(default: the venue's [speech] engine)")
+    p.add_argument("--pack", metavar="DIR", help="join the announcement from this voice pack's clips")
     p.set_defaults(handler=_say)
 
 

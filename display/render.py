@@ -6,6 +6,7 @@ systems, so both get exactly the same sound. No Qt here.
 
 from __future__ import annotations
 
+import logging
 import tempfile
 from array import array
 from dataclasses import dataclass
@@ -14,9 +15,12 @@ from typing import Protocol
 
 from db.announce import Announcement, Form, SpeechSettings
 from display.chime import load_chime
+from display.phonemes import espeak_text, is_espeak_voice
+from display.voicepack import VoicePack
 from display.tts_worker import SpeechError
 from display.wavtools import RATE, join, read_mono16, silence, write_mono16
 
+log = logging.getLogger(__name__)
 AFTER_CHIME = 0.25  # seconds between the chime and the voice
 BETWEEN = 0.7  # between repeats: lets the hall's echo die down
 TAIL = 0.3
@@ -50,6 +54,8 @@ class Renderer:
         self.workdir = workdir or Path(tempfile.mkdtemp(prefix="antre-speech-"))
         self.chime = load_chime()
         self._cache: dict[tuple[str, str, int, float, str], array] = {}
+        self._pack: tuple[Path, VoicePack | None] | None = None
+        self._pack_cache: dict[tuple[str, str, str], array] = {}
         self._count = 0
 
     def prepare(self) -> None:
@@ -60,8 +66,34 @@ class Renderer:
         if start is not None:
             start()
 
+    def voice_pack(self) -> VoicePack | None:
+        """The settings' voice pack (loaded once per folder), or None for text-to-speech or a broken pack."""
+        s = self.settings
+        if s.engine != "pack" or not s.pack:
+            return None
+        folder = Path(s.pack).expanduser()
+        if self._pack is None or self._pack[0] != folder:
+            try:
+                self._pack = (folder, VoicePack.load(folder))
+            except ValueError as exc:
+                log.error("%s; using text-to-speech", exc)
+                self._pack = (folder, None)
+        return self._pack[1]
+
     def speak(self, language: str, text: str) -> tuple[array, str | None]:
-        """The samples of one text in one language, and any warning from the engine."""
+        """The samples of one text in one language (from the voice pack, if one is set), and any warning."""
+        pack = self.voice_pack()
+        if pack is not None and language == pack.language:
+            key = ("pack", str(pack.folder), text)
+            if key not in self._pack_cache:
+                if len(self._pack_cache) > 64:
+                    self._pack_cache.clear()
+                self._pack_cache[key] = pack.speak(text, lambda words: self.tts(language, words)[0])[0]
+            return self._pack_cache[key], None
+        return self.tts(language, text)
+
+    def tts(self, language: str, text: str) -> tuple[array, str | None]:
+        """The samples of one text said by the text-to-speech engine, and any warning from it."""
         s = self.settings
         voice = s.voice_for(language)
         key = (voice, text, s.rate, s.volume, language)
@@ -71,7 +103,8 @@ class Renderer:
             raise SpeechError("text-to-speech is switched off")
         self._count += 1
         tmp = self.workdir / f"speech-{self._count}.wav"  # never a path an engine might still write to
-        warning = self.synth.synthesize(text, voice, s.rate, s.volume, tmp)
+        said = espeak_text(text) if language == "id" and is_espeak_voice(voice) else text
+        warning = self.synth.synthesize(said, voice, s.rate, s.volume, tmp)
         try:
             samples = read_mono16(tmp, RATE)
         except (OSError, EOFError, ValueError) as exc:
@@ -112,7 +145,7 @@ class Renderer:
 
 
 def make_renderer(settings: SpeechSettings, workdir: Path | None = None) -> Renderer:
-    """The renderer the settings ask for: text-to-speech in its worker process, or a voice pack over it."""
+    """The renderer the settings ask for: text-to-speech in its worker process, with the voice pack if one is set."""
     from display.tts_worker import ProcessSynthesizer
 
     synth = ProcessSynthesizer(timeout=settings.timeout_seconds)

@@ -1,9 +1,10 @@
-"""`antre say CODE COUNTER --to FILE.wav`: the exact announcement of a call, chime included, as a WAV.
+"""`antre say CODE COUNTER --to FILE.wav [--pack DIR]`: the exact announcement of a call, chime included, as a WAV.
 
 For checking how a code sounds and for feeding a PA system. COUNTER is a counter code looked
 up in the database (its name and agency are used), or else read as the counter's name
 ("Loket 3"; a bare number means "Loket N"). Speech settings come from the venue's [speech]
-section when a database is there, then from the options. No Qt is loaded.
+section when a database is there, then from the options; `--pack DIR` (or [speech] engine = "pack")
+joins it from a voice pack's clips. No Qt is loaded.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from db.database import default_url, normalize_url
 from db.stats import counter_views
 from display.render import Renderer
 from display.tts_worker import ProcessSynthesizer
+from display.voicepack import VoicePack
 
 
 def _existing_database(url: str) -> str | None:
@@ -59,7 +61,17 @@ def main(args: argparse.Namespace) -> int:
         "agency": getattr(args, "with_agency", None), "voice": getattr(args, "voice", None),
         "rate": getattr(args, "rate", None), "repeat": getattr(args, "repeat", None),
     }.items() if v is not None}
+    if getattr(args, "pack", None):
+        overrides.update(engine="pack", pack=args.pack)
+    elif getattr(args, "engine", None):
+        overrides["engine"] = args.engine
     settings = dataclasses.replace(settings, **overrides)
+    if settings.engine == "pack":
+        try:
+            VoicePack.load(Path(settings.pack).expanduser())
+        except ValueError as exc:
+            print(f"antre say: {exc}", file=sys.stderr)
+            return 2
     ann = announcement(args.code, name, agency, settings)
     with tempfile.TemporaryDirectory(prefix="antre-say-") as work:
         renderer = Renderer(ProcessSynthesizer(timeout=settings.timeout_seconds), settings, Path(work))

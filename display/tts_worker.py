@@ -58,6 +58,7 @@ def serve(conn: Connection) -> None:
         import pyttsx3
 
         engine = pyttsx3.init()
+        _allow_phoneme_input()
         voices = [(str(v.id), str(v.name)) for v in engine.getProperty("voices")]
         default = str(engine.getProperty("voice") or "")
         finished = threading.Event()
@@ -86,6 +87,28 @@ def serve(conn: Connection) -> None:
             conn.send(("ok", warning))
         except Exception as exc:  # noqa: BLE001
             conn.send(("error", f"{type(exc).__name__}: {exc}"))
+
+
+def _allow_phoneme_input() -> None:
+    """Let espeak-ng read `[[...]]` in a text as phonemes (display.phonemes fixes Indonesian vowels with it).
+
+    pyttsx3's espeak driver calls espeak_Synth without the espeakPHONEMES flag, so the brackets
+    would be read out as text; the driver looks `_espeak.Synth` up at each call, so wrapping it
+    here (in the worker process only) adds the flag. Other drivers (SAPI, NSSpeech) are untouched.
+    """
+    try:
+        from pyttsx3.drivers import _espeak
+    except (ImportError, OSError):  # not an espeak machine
+        return
+    synth = _espeak.Synth
+    if getattr(synth, "antre_phonemes", False):
+        return
+
+    def with_phonemes(text: Any, *args: Any, flags: int = 0, **kwargs: Any) -> Any:
+        return synth(text, *args, flags=flags | _espeak.PHONEMES, **kwargs)
+
+    with_phonemes.antre_phonemes = True  # type: ignore[attr-defined]
+    _espeak.Synth = with_phonemes
 
 
 def _wait_written(finished: threading.Event, path: Path, settle: float = 0.3) -> None:

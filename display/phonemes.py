@@ -1,0 +1,45 @@
+"""How espeak-ng's Indonesian voice should say the words of an announcement it gets wrong.
+
+espeak-ng's `poz/id` reads every "e" as [ɛ] ("empat" [ɛmpat], "belas" [bɛlas]) where Indonesian
+has a schwa [ə], and "loket" as [lokət] where it is [lokɛt]; letter names such as "Be" are [be]
+in Indonesian, not [bɛ]. Its phoneme input (`[[...]]` in the text, in espeak's own phoneme
+mnemonics: `@` is [ə], `E` is [ɛ], `e` is [e], `'` marks the stressed syllable) says them right.
+These were checked with `espeak-ng -v id -x` (see tests/test_display_voice.py). Only for espeak
+voices: SAPI and voice packs get the plain words.
+"""
+
+from __future__ import annotations
+
+import re
+
+# word (lower case) -> espeak-ng phonemes. Stress: Indonesian stresses the second-to-last
+# syllable unless it holds a schwa; then the last.
+ESPEAK_ID: dict[str, str] = {
+    "empat": "@mp'at",
+    "enam": "@n'am",
+    "belas": "b@l'as",
+    "sebelas": "s@b@l'as",
+    "loket": "l'okEt",
+    "antrean": "antR2'ean",
+    # Letter names (KBBI): B is "bé" [be], S is "ès" [ɛs].
+    "be": "b'e", "ce": "tS'e", "de": "d'e", "ge": "g'e", "je": "dZ'e", "pe": "p'e", "te": "t'e",
+    "we": "w'e", "fe": "f'e", "ye": "j'e", "es": "'Es",
+}
+_WORD = re.compile(r"[A-Za-z]+")
+
+
+def is_espeak_voice(voice: str) -> bool:
+    """espeak-ng voice ids look like 'poz/id' (or the bare language 'id')."""
+    v = voice.strip().lower()
+    return "/" in v or v in ("id", "indonesian")
+
+
+def espeak_text(text: str, table: dict[str, str] | None = None) -> str:
+    """The text with the words espeak gets wrong written as phonemes: 'dua belas' -> 'dua [[b@l'as]]'."""
+    table = ESPEAK_ID if table is None else table
+
+    def swap(match: re.Match[str]) -> str:
+        phonemes = table.get(match.group(0).lower())
+        return f"[[{phonemes}]]" if phonemes else match.group(0)
+
+    return _WORD.sub(swap, text)
