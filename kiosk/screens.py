@@ -23,6 +23,7 @@ from kiosk.demo_venue import DEMO_NOW, seed  # noqa: E402
 from kiosk.printers import PrinterState, PrinterStatus, PrintError, PrintJob, TicketPrinter  # noqa: E402
 
 ORIENTATIONS = {"portrait": (1080, 1920), "landscape": (1920, 1080)}
+Check = Callable[[object, str], None]
 
 
 class ScreenPrinter(TicketPrinter):
@@ -57,8 +58,12 @@ def _wait(app: object, cond: Callable[[], bool], timeout: float = 10.0) -> None:
 
 
 def capture(outdir: Path, *, orientations: tuple[str, ...] = ("portrait", "landscape"),
-            langs: tuple[str, ...] = ("id", "en")) -> list[Path]:
-    """Render every screen; returns the PNG paths written."""
+            langs: tuple[str, ...] = ("id", "en"), check: Check | None = None) -> list[Path]:
+    """Render every screen of the full demo venue; returns the PNG paths written.
+
+    `check(window, name)` is called on each screen as shown, before it is saved (the tests look
+    for cut text and small touch targets there).
+    """
     from PySide6.QtWidgets import QApplication
 
     from kiosk.window import KioskWindow
@@ -80,7 +85,7 @@ def capture(outdir: Path, *, orientations: tuple[str, ...] = ("portrait", "lands
                 try:
                     w.resize(*ORIENTATIONS[orientation])
                     w.show()
-                    written += _walk(app, w, printer, target / f"{orientation}-{lang}-", folder, missed)
+                    written += _walk(app, w, printer, target / f"{orientation}-{lang}-", folder, missed, check)
                 finally:
                     printer.release.set()
                     w.shutdown()
@@ -92,12 +97,14 @@ def capture(outdir: Path, *, orientations: tuple[str, ...] = ("portrait", "lands
 
 
 def _walk(app: object, w: object, printer: ScreenPrinter, prefix: Path, db_folder: Path,
-          missed: str) -> list[Path]:
+          missed: str, check: Check | None = None) -> list[Path]:
     shots: list[Path] = []
 
     def shot(name: str) -> None:
         for _ in range(3):
             app.processEvents()  # type: ignore[attr-defined]
+        if check is not None:
+            check(w, f"{prefix.name}{name}")
         path = Path(f"{prefix}{name}.png")
         w.grab().save(str(path), "PNG", 0)  # type: ignore[attr-defined] - 0: smallest file
         shots.append(path)
@@ -106,6 +113,9 @@ def _walk(app: object, w: object, printer: ScreenPrinter, prefix: Path, db_folde
     shot("1-home")
     w.open_agency("DUKCAPIL")  # type: ignore[attr-defined]
     shot("2-agency")
+    w._idle_timeout()  # type: ignore[attr-defined] - as if nobody touched the screen for idle_seconds
+    shot("2-agency-idle-warning")
+    w._idle_extend()  # type: ignore[attr-defined]
     w.open_agency("POLRES")  # type: ignore[attr-defined]
     shot("2-agency-closed")
     w.open_agency("DUKCAPIL")  # type: ignore[attr-defined]
@@ -114,6 +124,12 @@ def _walk(app: object, w: object, printer: ScreenPrinter, prefix: Path, db_folde
     w.confirm.priority_button.click()  # type: ignore[attr-defined]
     shot("3-confirm-priority")
     w.confirm.pages.setCurrentIndex(0)  # type: ignore[attr-defined]
+    for agency, service, name in (("POLRES", "SK", "fixed"), ("SAMSAT", "PK", "bill")):
+        w.open_agency(agency)  # type: ignore[attr-defined]
+        w.open_service(service)  # type: ignore[attr-defined]
+        shot(f"3-confirm-fee-{name}")
+    w.open_agency("DUKCAPIL")  # type: ignore[attr-defined]
+    w.open_service("A")  # type: ignore[attr-defined]
     w.confirm.take_button.click()  # type: ignore[attr-defined]
     _wait(app, lambda: w.view == "ticket")  # type: ignore[attr-defined]
     shot("4-ticket-printing")

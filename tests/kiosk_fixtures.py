@@ -157,3 +157,125 @@ def tickets(url: str) -> list[Ticket]:
         session.expunge_all()
     sessions.kw["bind"].dispose()
     return rows
+
+
+# --- Checks on rendered screens ----------------------------------------------------------------
+MIN_TOUCH_PX = 61  # 15 mm at 96 dpi (the kiosk's 1080-pixel short side, read from about 1 m)
+MIN_GAP_PX = 8
+MIN_TEXT_PX = 28
+
+
+def _label_fits(lab: Any) -> bool:
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import QTextDocument
+
+    rect = lab.contentsRect()
+    m = lab.margin()
+    rect = rect.adjusted(m, m, -m, -m)
+    text = lab.text()
+    rich = lab.textFormat() == Qt.TextFormat.RichText or (
+        lab.textFormat() == Qt.TextFormat.AutoText and "<" in text and ">" in text)
+    if rich:
+        doc = QTextDocument()
+        doc.setDocumentMargin(0)
+        doc.setDefaultFont(lab.font())
+        doc.setHtml(text)
+        if lab.wordWrap():
+            doc.setTextWidth(rect.width())
+        size = doc.size()
+        return size.width() <= rect.width() + 1 and size.height() <= rect.height() + 1
+    fm = lab.fontMetrics()
+    if lab.wordWrap():
+        box = fm.boundingRect(rect, int(lab.alignment()) | int(Qt.TextFlag.TextWordWrap), text)
+        return box.width() <= rect.width() and box.height() <= rect.height()
+    lines = text.split("\n")
+    return (max(fm.horizontalAdvance(line) for line in lines) <= rect.width()
+            and fm.height() * len(lines) <= rect.height())
+
+
+def _button_fits(b: Any) -> bool:
+    fm = b.fontMetrics()
+    icon = b.iconSize().width() + 12 if not b.icon().isNull() else 0
+    room = b.contentsRect().width() - 48 - icon  # the buttons' style sheet pads 24 px each side
+    lines = b.text().split("\n")
+    return max(fm.horizontalAdvance(line) for line in lines) <= room and fm.height() * len(lines) <= b.height()
+
+
+def layout_problems(window: Any, screen: str) -> list[str]:
+    """What a citizen would find wrong on the window as shown: cut text, small text, small or crowded targets."""
+    from PySide6.QtCore import QPoint, QRect
+    from PySide6.QtWidgets import QAbstractButton, QLabel
+
+    from kiosk.views.common import Tile
+
+    problems: list[str] = []
+    labels = [w for w in window.findChildren(QLabel) if w.isVisible() and w.text() and w.pixmap().isNull()]
+    for lab in labels:
+        name = f"{screen}: label {lab.text()[:40]!r}"
+        if not _label_fits(lab):
+            problems.append(f"{name} is cut ({lab.width()}x{lab.height()})")
+        if lab.font().pixelSize() < MIN_TEXT_PX:
+            problems.append(f"{name} is {lab.font().pixelSize()} px")
+    targets = [b for b in window.findChildren(QAbstractButton) if b.isVisible()]
+    rects: list[tuple[str, QRect]] = []
+    for b in targets:
+        text = b.title if isinstance(b, Tile) else b.text()
+        name = f"{screen}: button {text[:40]!r}"
+        if min(b.width(), b.height()) < MIN_TOUCH_PX:
+            problems.append(f"{name} is {b.width()}x{b.height()} px")
+        if isinstance(b, Tile):
+            if not b.fits():
+                problems.append(f"{name}: its text does not fit at {MIN_TEXT_PX} px")
+        elif b.text():
+            if not _button_fits(b):
+                problems.append(f"{name}: its text is cut")
+            if b.font().pixelSize() < MIN_TEXT_PX:
+                problems.append(f"{name} is {b.font().pixelSize()} px")
+        if b.isEnabled():
+            rects.append((name, QRect(b.mapTo(window, QPoint(0, 0)), b.size())))
+    for i, (na, a) in enumerate(rects):
+        for nb, b in rects[i + 1:]:
+            dx = max(b.left() - a.right() - 1, a.left() - b.right() - 1)
+            dy = max(b.top() - a.bottom() - 1, a.top() - b.bottom() - 1)
+            if max(dx, dy) < MIN_GAP_PX:
+                problems.append(f"{na} and {nb} are {max(dx, dy)} px apart")
+    return problems
+
+
+def contrast(fg: str, bg: str) -> float:
+    """WCAG 2 contrast ratio of two #RRGGBB colours."""
+
+    def lum(c: str) -> float:
+        rgb = [int(c[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+        lin = [v / 12.92 if v <= 0.04045 else ((v + 0.055) / 1.055) ** 2.4 for v in rgb]
+        return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+    hi, lo = sorted((lum(fg), lum(bg)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+def big_venue_toml(agencies: int = 25, services: int = 12) -> str:
+    """A venue bigger than any MPP today: `agencies` agencies with long names, the first with `services`."""
+    out = ['[venue]', 'name = "Mal Pelayanan Publik Kabupaten Contoh"', 'address = "Jl. Raya Contoh 1"', ""]
+    letters = [f"{a}{b}" for a in "ABCDEFGHJKLMNPRSTUVWXYZ" for b in "ABCDEFGHJKLMNPRSTUVWXYZ"]
+    n = 0
+    for i in range(agencies):
+        out += ["[[agencies]]", f'code = "AG{i:02d}"',
+                f'name = "Dinas Pelayanan Terpadu Nomor {i + 1} Kabupaten Contoh Jaya"',
+                f'name_en = "Integrated Service Office Number {i + 1}"', ""]
+    for i in range(agencies):
+        for j in range(services if i == 0 else 2):
+            code = letters[n]
+            n += 1
+            out += ["[[services]]", f'agency = "AG{i:02d}"', f'code = "{code}"',
+                    f'name = "Permohonan Layanan Administrasi Kependudukan Jenis {j + 1}"',
+                    f'name_en = "Population administration request, kind {j + 1}"',
+                    'requirements = ["Kartu Tanda Penduduk elektronik asli dan fotokopinya", '
+                    '"Kartu Keluarga asli", "Surat pengantar dari kelurahan atau desa setempat"]',
+                    f'fee_kind = "{("free", "fixed", "bill")[j % 3]}"',
+                    f"fee = {50000 if j % 3 == 1 else 0}",
+                    'fee_note = "Dibayar melalui bank persepsi setelah tagihan terbit"' if j % 3 == 2 else "",
+                    ""]
+            out += ["[[counters]]", f'code = "C{code}"', f'name = "Loket {code}"', f'agency = "AG{i:02d}"',
+                    f'services = ["{code}"]', f'zone = "Lantai {1 + i % 3}"', ""]
+    return "\n".join(out)

@@ -96,7 +96,8 @@ def test_config_error_is_shown_to_staff(qtbot, make_kiosk, kiosk_url):
     qtbot.waitUntil(lambda: w.view == "config", timeout=5000)
     assert w.message.detail.isHidden()  # the technical reason is not for citizens ...
     assert w.message.title.text() == "Anjungan antrean belum siap digunakan"
-    w._set_view("staff")  # ... staff see it behind the PIN
+    w.staff.start(w.lang)  # ... staff see it behind the PIN
+    w._set_view("staff")
     w._pin_checked(True)
     assert "venue settings [kiosk].idle_seconds" in w.staff.menu_detail.text()
     assert "venue settings [kiosk].colour: unknown key" in w.staff.menu_detail.text()

@@ -150,8 +150,34 @@ def test_language_toggle_and_idle_timeout(qtbot, make_kiosk):
     assert w.confirm.take_button.text() == "Take a number"
     w.idle.setInterval(300)
     w.idle.start()
+    # Idle with choices made: first a visible warning with a countdown of at least 20 s ...
+    qtbot.waitUntil(lambda: w.idle_warning.isVisible(), timeout=3000)
+    assert w.view == "confirm" and w.lang == "en"
+    assert w.idle_warning.count.text() == "20" and "20 seconds" in w.idle_warning.body.text()
+    qtbot.mouseClick(w.idle_warning, LEFT)  # ... which any touch ends, keeping every choice
+    assert w.idle_warning.isHidden() and w.view == "confirm" and w.lang == "en" and w.idle.isActive()
+    qtbot.waitUntil(lambda: w.idle_warning.isVisible(), timeout=3000)
+    qtbot.wait(1100)
+    assert w.idle_warning.count.text() == "19"
+    w.idle_countdown.setInterval(10)  # the rest of the countdown, faster
     qtbot.waitUntil(lambda: w.view == "home", timeout=3000)
-    assert w.lang == "id" and w.home.title.text() == "Silakan pilih instansi"
+    assert w.lang == "id" and w.home.title.text() == "Silakan pilih instansi" and w.idle_warning.isHidden()
+
+
+def test_idle_on_home_resets_the_language_too(qtbot, make_kiosk):
+    w = make_kiosk(dummy_printer()[0])
+    assert w.idle.isActive()  # the idle timer runs on Home as well
+    w.idle.setInterval(200)
+    w.idle.start()
+    qtbot.wait(500)
+    assert w.idle_warning.isHidden()  # nothing chosen: nothing to warn about
+    qtbot.mouseClick(w.header.lang, LEFT)
+    assert w.lang == "en"
+    qtbot.waitUntil(lambda: w.idle_warning.isVisible(), timeout=3000)
+    assert "Are you still there?" == w.idle_warning.title.text()
+    w.idle_countdown.setInterval(10)
+    qtbot.waitUntil(lambda: w.lang == "id", timeout=3000)
+    assert w.view == "home" and w.header.lang.text() == "English" and w.idle_warning.isHidden()
 
 
 def test_touching_keeps_the_screen(qtbot, make_kiosk):
@@ -163,6 +189,8 @@ def test_touching_keeps_the_screen(qtbot, make_kiosk):
         qtbot.wait(200)
         qtbot.mousePress(w.agency.title, LEFT)
     assert w.view == "agency"
+    qtbot.waitUntil(lambda: w.idle_warning.isVisible(), timeout=3000)
+    w.idle_countdown.setInterval(10)
     qtbot.waitUntil(lambda: w.view == "home", timeout=3000)
 
 

@@ -28,6 +28,22 @@ PRIORITY = "#4A148C"
 MIN_TOUCH_MM = 15
 
 
+def contrast(fg: str, bg: str) -> float:
+    """WCAG 2 contrast ratio of two colours."""
+
+    def lum(c: QColor) -> float:
+        lin = [v / 12.92 if v <= 0.04045 else ((v + 0.055) / 1.055) ** 2.4 for v in (c.redF(), c.greenF(), c.blueF())]
+        return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+    hi, lo = sorted((lum(QColor(fg)), lum(QColor(bg))), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+def badge_ink(color: str) -> str:
+    """The agency colour for the mark in a tile's white circle, or ink where that colour is too light."""
+    return color if contrast(color, "#FFFFFF") >= 4.5 else theme.INK
+
+
 def px_font(px: int, bold: bool = False) -> QFont:
     """The house font at a pixel size (pixels, not points: the kiosk is specified in pixels)."""
     f = QFont(theme.FONT_FAMILY)
@@ -113,7 +129,7 @@ class Tile(QAbstractButton):
             p.setBrush(QColor(255, 255, 255, 235) if self.isEnabled() else QColor("#FFFFFF"))
             p.setPen(Qt.PenStyle.NoPen)
             p.drawEllipse(circle)
-            p.setPen(QPen(QColor(self.color if self.isEnabled() else GREY_INK)))
+            p.setPen(QPen(QColor(badge_ink(self.color) if self.isEnabled() else GREY_INK)))
             p.setFont(fit_font(self.badge, int(d * 0.42), int(d * 0.78), minimum=12, step=2))
             p.drawText(circle, Qt.AlignmentFlag.AlignCenter, self.badge)
         self._paint_text(p, self.text_rect(), ink)
