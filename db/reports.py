@@ -31,6 +31,7 @@ from db.errors import NotFound
 from db.models import Agency, Counter, Operator, Service, Ticket, TicketStatus
 
 SECTIONS = ("day", "agency", "service", "counter", "officer")
+WAIT_BIN, WAIT_BINS = 10, 12  # the distribution: 0-9, 10-19, ... 110+ minutes
 NOT_CALLED = "-"  # the counter and officer of tickets nobody called (cancelled or left waiting)
 
 
@@ -79,9 +80,13 @@ class Report:
     total: ReportRow
     sections: dict[str, tuple[ReportRow, ...]]
     hours: tuple[HourRow, ...]
+    # How long the called citizens waited: (lower bound in minutes, count) per WAIT_BIN minutes;
+    # the last bin holds every longer wait.
+    wait_bins: tuple[tuple[int, int], ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         return {
+            "wait_bins": [list(b) for b in self.wait_bins],
             "venue": self.venue, "from": self.start.isoformat(), "to": self.end.isoformat(),
             "agency": self.agency, "total": self.total.to_json(),
             "sections": {k: [r.to_json() for r in v] for k, v in self.sections.items()},
@@ -90,9 +95,10 @@ class Report:
 
 
 def _seconds(dialect: str, later: Any, earlier: Any) -> Any:
+    """Whole seconds between two timestamps, computed in the database (rounded)."""
     if dialect == "postgresql":
-        return func.extract("epoch", later - earlier)
-    return (func.julianday(later) - func.julianday(earlier)) * 86400.0
+        return cast(func.round(func.extract("epoch", later - earlier)), Integer)
+    return cast((func.julianday(later) - func.julianday(earlier)) * 86400.0 + 0.5, Integer)
 
 
 def _joined(dialect: str, value: Any) -> Any:
@@ -101,22 +107,15 @@ def _joined(dialect: str, value: Any) -> Any:
     return func.group_concat(value, ",")
 
 
-def _local_hour(dialect: str, column: Any, tz: str, day: date) -> Any:
+def _utc_hour_and_shift(dialect: str, column: Any, tz: str, day: date) -> tuple[Any, int]:
+    """An expression for the hour of `column`, and the hours to add to make it the venue's local hour."""
     if dialect == "postgresql":
-        return cast(func.extract("hour", func.timezone(tz, column)), Integer)
-    # SQLite has no time zones: apply the zone's UTC offset of the period. Indonesia's zones keep
-    # one offset all year; a zone with daylight saving would be off by an hour for part of the year.
+        return cast(func.extract("hour", func.timezone(tz, column)), Integer), 0
+    # SQLite has no time zones and its date functions cost a parse per row: read the UTC hour from
+    # the stored text (SQLAlchemy writes 'YYYY-MM-DD HH:MM:SS...') and shift by the zone's offset
+    # of the period. Indonesia's zones keep one whole-hour offset all year.
     offset = datetime.combine(day, time(12), ZoneInfo(tz)).utcoffset()
-    minutes = int(offset.total_seconds() // 60) if offset else 0
-    return cast(func.strftime("%H", column, f"{minutes:+d} minutes"), Integer)
-
-
-def _minutes(dialect: str, seconds: Any) -> Any:
-    # Nearest whole minute (times are never negative). PostgreSQL rounds when casting to an integer,
-    # SQLite truncates (and has floor() only when built with its math functions).
-    if dialect == "postgresql":
-        return cast(func.round(seconds / 60.0), Integer)
-    return cast(seconds / 60.0 + 0.5, Integer)
+    return cast(func.substr(column, 12, 2), Integer), int(offset.total_seconds() // 3600) if offset else 0
 
 
 def build_report(session: Session, start: date, end: date, *, agency: str | None = None) -> Report:
@@ -131,66 +130,110 @@ def build_report(session: Session, start: date, end: date, *, agency: str | None
         if agency_row is None:
             raise NotFound(f"unknown agency {agency!r}")
     t = Ticket.__table__.c
-    wait_s = _seconds(dialect, t.called_at, t.queued_at)
-    served_s = _seconds(dialect, t.finished_at, t.started_at)
-    is_done = t.status == TicketStatus.DONE.value
-    status_sum = {s: func.sum(case((t.status == s.value, 1), else_=0)) for s in
-                  (TicketStatus.DONE, TicketStatus.NO_SHOW, TicketStatus.CANCELLED, TicketStatus.TRANSFERRED)}
-    target_s = Service.__table__.c.target_wait_minutes * 60
+    status_sum = [func.sum(case((t.status == s.value, 1), else_=0)) for s in
+                  (TicketStatus.DONE, TicketStatus.NO_SHOW, TicketStatus.CANCELLED, TicketStatus.TRANSFERRED)]
+    done = and_(t.status == TicketStatus.DONE.value, t.started_at.is_not(None), t.finished_at.is_not(None))
+    hour, shift = _utc_hour_and_shift(dialect, t.issued_at, venue.timezone, start)
+    # Each time difference is computed once per ticket: the wait feeds the maximum, the share within
+    # target and the percentiles, all read from the one list.
     stmt = (
         select(
             t.business_date, t.service_id, t.counter_id, t.operator_id,
-            func.sum(case((t.sequence.is_not(None), 1), else_=0)),
-            status_sum[TicketStatus.DONE], status_sum[TicketStatus.NO_SHOW],
-            status_sum[TicketStatus.CANCELLED], status_sum[TicketStatus.TRANSFERRED],
-            func.count(t.called_at),
-            func.sum(case((and_(t.called_at.is_not(None), wait_s <= target_s), 1), else_=0)),
-            func.max(case((t.called_at.is_not(None), wait_s))),
-            _joined(dialect, case((t.called_at.is_not(None), _minutes(dialect, wait_s)))),
-            _joined(dialect, case((and_(is_done, t.started_at.is_not(None), t.finished_at.is_not(None)),
-                                   _minutes(dialect, served_s)))),
+            func.sum(case((t.sequence.is_not(None), 1), else_=0)), *status_sum, func.count(t.called_at),
+            _joined(dialect, case((t.called_at.is_not(None), _seconds(dialect, t.called_at, t.queued_at)))),
+            _joined(dialect, case((done, _seconds(dialect, t.finished_at, t.started_at)))),
+            _joined(dialect, case((t.sequence.is_not(None), hour))),
         )
-        .select_from(Ticket.__table__.join(Service.__table__, Service.__table__.c.id == t.service_id))
         .where(t.business_date >= start, t.business_date <= end)
         .group_by(t.business_date, t.service_id, t.counter_id, t.operator_id)
     )
-    hour = _local_hour(dialect, t.issued_at, venue.timezone, start)
-    hours_stmt = (
-        select(hour, func.count(), func.count(func.distinct(t.business_date)))
-        .where(t.business_date >= start, t.business_date <= end, t.sequence.is_not(None))
-        .group_by(hour)
-    )
     if agency_row is not None:
-        stmt = stmt.where(Service.__table__.c.agency_id == agency_row.id)
-        hours_stmt = hours_stmt.where(t.service_id.in_(select(Service.id).where(Service.agency_id == agency_row.id)))
+        stmt = stmt.where(t.service_id.in_(select(Service.id).where(Service.agency_id == agency_row.id)))
     rows = session.execute(stmt).all()
-    open_days = session.scalar(
-        select(func.count(func.distinct(t.business_date))).where(
-            t.business_date >= start, t.business_date <= end, t.sequence.is_not(None),
-            *([t.service_id.in_(select(Service.id).where(Service.agency_id == agency_row.id))]
-              if agency_row is not None else []))
-    ) or 0
-    hours = tuple(
-        HourRow(int(h), int(n), round(n / open_days, 1) if open_days else 0.0)
-        for h, n, _days in sorted(session.execute(hours_stmt).all(), key=lambda r: r[0])
-    )
     names = _names(session)
+    grains = _Grains(rows, names)
+    hours = (_values(r[12] for r in rows)[0] + shift) % 24
+    open_days = len({r[0] for r in rows if r[4]})
+    per_hour = np.bincount(hours, minlength=24)
     return Report(
         venue=venue.name, start=start, end=end,
         agency=agency_row.code if agency_row else None, agency_name=agency_row.name if agency_row else None,
-        total=(_rollup(rows, lambda r: "total", lambda k: "") or (_EMPTY,))[0],
+        total=(grains.rollup(grains.days, lambda d: "total", lambda k: "") or (_EMPTY,))[0],
         sections={
-            "day": _rollup(rows, lambda r: r[0].isoformat(), lambda k: k),
-            "agency": _rollup(rows, lambda r: names.service_agency[r[1]], names.agency_name.get),
-            "service": _rollup(rows, lambda r: names.service_code[r[1]], names.service_name.get),
-            "counter": _rollup(rows, lambda r: names.counter_code.get(r[2], NOT_CALLED), names.counter_name.get),
-            "officer": _rollup(rows, lambda r: names.operator_user.get(r[3], NOT_CALLED), names.operator_name.get),
+            "day": grains.rollup(grains.days, lambda d: date.fromordinal(d).isoformat(), lambda k: k),
+            "agency": grains.rollup(grains.services, names.service_agency.get, names.agency_name.get),
+            "service": grains.rollup(grains.services, names.service_code.get, names.service_name.get),
+            "counter": grains.rollup(grains.counters, lambda i: names.counter_code.get(i, NOT_CALLED),
+                                     names.counter_name.get),
+            "officer": grains.rollup(grains.operators, lambda i: names.operator_user.get(i, NOT_CALLED),
+                                     names.operator_name.get),
         },
-        hours=hours,
+        hours=tuple(HourRow(h, int(n), round(int(n) / open_days, 1) if open_days else 0.0)
+                    for h, n in enumerate(per_hour) if n),
+        wait_bins=_wait_bins(_round_minutes(grains.waits)),
     )
 
 
+def _round_minutes(seconds: np.ndarray) -> np.ndarray:
+    return (seconds + 30) // 60
+
+
+def _wait_bins(waits: np.ndarray) -> tuple[tuple[int, int], ...]:
+    counts = np.bincount(np.minimum(waits // WAIT_BIN, WAIT_BINS - 1), minlength=WAIT_BINS) if waits.size else \
+        np.zeros(WAIT_BINS, dtype=np.int64)
+    return tuple((i * WAIT_BIN, int(n)) for i, n in enumerate(counts))
+
+
 _EMPTY = ReportRow("total", "", 0, 0, 0, 0, 0, 0, None, None, None, None, None, None)
+
+
+class _Grains:
+    """The (day, service, counter, officer) groups of the query, ready to be summed per section."""
+
+    def __init__(self, rows: list[Any], names: _Names) -> None:
+        cols = list(zip(*rows, strict=True)) if rows else [()] * 13
+        self.days = np.fromiter((d.toordinal() for d in cols[0]), dtype=np.int64, count=len(rows))
+        self.services = np.array(cols[1], dtype=np.int64)
+        self.counters = np.array([-1 if x is None else x for x in cols[2]], dtype=np.int64)
+        self.operators = np.array([-1 if x is None else x for x in cols[3]], dtype=np.int64)
+        self.counts = np.array(cols[4:10], dtype=np.int64).reshape(6, len(rows)).T
+        self.waits, self.wait_rows = _values(cols[10])
+        self.spans, self.span_rows = _values(cols[11])
+        target = np.array([names.service_target.get(sid, 30) * 60 for sid in range(int(self.services.max(
+            initial=0)) + 1)], dtype=np.int64)
+        self.within = self.waits <= target[self.services[self.wait_rows]]
+        self.wait_minutes = _round_minutes(self.waits)
+        self.span_minutes = _round_minutes(self.spans)
+
+    def rollup(self, column: np.ndarray, key_of: Any, name_of: Any) -> tuple[ReportRow, ...]:
+        """One row per distinct key_of(value of column), summed over the groups it covers."""
+        uniques, inverse = np.unique(column, return_inverse=True)
+        keys: dict[str, int] = {}
+        per_unique = np.array([keys.setdefault(key_of(int(u)), len(keys)) for u in uniques], dtype=np.int64)
+        group = per_unique[inverse.reshape(-1)] if len(uniques) else np.zeros(0, dtype=np.int64)
+        n = len(keys)
+        if n == 0:
+            return ()
+        sums = np.zeros((n, 6), dtype=np.int64)
+        np.add.at(sums, group, self.counts)
+        wait_of, span_of = group[self.wait_rows], group[self.span_rows]
+        within = np.bincount(wait_of, weights=self.within, minlength=n)
+        wait_max = np.full(n, -1, dtype=np.int64)
+        np.maximum.at(wait_max, wait_of, self.waits)
+        wait_p = _percentiles(self.wait_minutes, wait_of, n, (0.5, 0.9))
+        span_p = _percentiles(self.span_minutes, span_of, n, (0.5, 0.9))
+        out = []
+        for key, g in keys.items():
+            issued, served, no_shows, cancelled, transferred, called = (int(x) for x in sums[g])
+            out.append(ReportRow(
+                key=key, name=name_of(key) or "", issued=issued, served=served, no_shows=no_shows,
+                cancelled=cancelled, transferred=transferred, called=called,
+                wait_p50=wait_p[g][0], wait_p90=wait_p[g][1],
+                wait_max=round(int(wait_max[g]) / 60, 1) if wait_max[g] >= 0 else None,
+                service_p50=span_p[g][0], service_p90=span_p[g][1],
+                within_target=round(float(within[g]) / called, 4) if called else None,
+            ))
+        return tuple(sorted(out, key=lambda r: (r.key == NOT_CALLED, r.key)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -198,6 +241,7 @@ class _Names:
     service_code: dict[int, str]
     service_name: dict[str, str]
     service_agency: dict[int, str]
+    service_target: dict[int, int]
     agency_name: dict[str, str]
     counter_code: dict[int, str]
     counter_name: dict[str, str]
@@ -214,6 +258,7 @@ def _names(session: Session) -> _Names:
         service_code={s.id: s.code for s in services},
         service_name={s.code: s.name for s in services},
         service_agency={s.id: agencies[s.agency_id].code for s in services},
+        service_target={s.id: s.target_wait_minutes for s in services},
         agency_name={a.code: a.name for a in agencies.values()},
         counter_code={c.id: c.code for c in counters},
         counter_name={c.code: c.name for c in counters},
@@ -227,7 +272,7 @@ def _values(joined: Iterable[str | None]) -> tuple[np.ndarray, np.ndarray]:
     texts = [s or "" for s in joined]
     lengths = np.fromiter((s.count(",") + 1 if s else 0 for s in texts), dtype=np.int64, count=len(texts))
     body = ",".join(s for s in texts if s)
-    values = np.array(body.split(","), dtype=np.int64) if body else np.zeros(0, dtype=np.int64)
+    values = np.fromstring(body, sep=",", dtype=np.int64) if body else np.zeros(0, dtype=np.int64)
     return values, np.repeat(np.arange(len(texts)), lengths)
 
 
@@ -235,6 +280,7 @@ def _percentiles(values: np.ndarray, group: np.ndarray, n_groups: int, ps: tuple
     """Nearest-rank percentiles of `values` per group, from one 2-D histogram (values are small ints)."""
     if values.size == 0:
         return [[None] * len(ps) for _ in range(n_groups)]
+    values = np.minimum(values, 24 * 60)  # a day at most: keeps the histogram small
     width = int(values.max()) + 1
     hist = np.bincount(group * width + values, minlength=n_groups * width).reshape(n_groups, width)
     cum = hist.cumsum(axis=1)
@@ -247,32 +293,3 @@ def _percentiles(values: np.ndarray, group: np.ndarray, n_groups: int, ps: tuple
             continue
         result.append([int(np.searchsorted(cum[g], max(1, math.ceil(p * n)))) for p in ps])
     return result
-
-
-def _rollup(rows: list[Any], key_of: Any, name_of: Any) -> tuple[ReportRow, ...]:
-    keys: dict[str, int] = {}
-    group = np.array([keys.setdefault(key_of(r), len(keys)) for r in rows], dtype=np.int64)
-    n = len(keys)
-    sums = np.zeros((n, 7), dtype=np.int64)
-    wait_max: list[float | None] = [None] * n
-    for g, r in zip(group, rows, strict=True):
-        sums[g] += [r[4] or 0, r[5] or 0, r[6] or 0, r[7] or 0, r[8] or 0, r[9] or 0, r[10] or 0]
-        if r[11] is not None and (wait_max[g] is None or r[11] > wait_max[g]):
-            wait_max[g] = float(r[11])
-    waits, wait_rows = _values(r[12] for r in rows)
-    spans, span_rows = _values(r[13] for r in rows)
-    wait_p = _percentiles(waits, group[wait_rows] if len(rows) else wait_rows, n, (0.5, 0.9))
-    span_p = _percentiles(spans, group[span_rows] if len(rows) else span_rows, n, (0.5, 0.9))
-    out = []
-    for key, g in keys.items():
-        issued, served, no_shows, cancelled, transferred, called, within = (int(x) for x in sums[g])
-        out.append(ReportRow(
-            key=key, name=name_of(key) or "", issued=issued, served=served, no_shows=no_shows,
-            cancelled=cancelled, transferred=transferred, called=called,
-            wait_p50=wait_p[g][0], wait_p90=wait_p[g][1],
-            wait_max=round(wait_max[g] / 60, 1) if wait_max[g] is not None else None,
-            service_p50=span_p[g][0], service_p90=span_p[g][1],
-            within_target=round(within / called, 4) if called else None,
-        ))
-    return tuple(sorted(out, key=lambda r: (r.key == NOT_CALLED, r.key)))
-

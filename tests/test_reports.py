@@ -89,3 +89,9 @@ def test_agency_filter_and_empty_period(sessions, report_day):
         assert (empty.total.issued, empty.total.wait_p50, empty.sections["day"], empty.hours) == (0, None, (), ())
         with pytest.raises(NotFound):
             build_report(s, DAY, DAY, agency="NOPE")
+
+
+def test_wait_distribution(sessions, report_day):
+    bins = dict(_report(sessions).wait_bins)
+    # waits 10 11 12 14 19 21: five in 10-19, one in 20-29
+    assert (bins[0], bins[10], bins[20], sum(bins.values())) == (0, 5, 1, 6)
