@@ -4,8 +4,9 @@ espeak-ng's `poz/id` reads every "e" as [ɛ] ("empat" [ɛmpat], "belas" [bɛlas]
 has a schwa [ə], and "loket" as [lokət] where it is [lokɛt]; letter names such as "Be" are [be]
 in Indonesian, not [bɛ]. Its phoneme input (`[[...]]` in the text, in espeak's own phoneme
 mnemonics: `@` is [ə], `E` is [ɛ], `e` is [e], `'` marks the stressed syllable) says them right.
-These were checked with `espeak-ng -v id -x` (see tests/test_display_voice.py). Only for espeak
-voices: SAPI and voice packs get the plain words.
+These were checked with `espeak-ng -v id -x` (see tests/test_display_voice.py). The speech worker
+applies them only when pyttsx3 drives espeak-ng with its Indonesian voice: SAPI voices, voice
+packs and test fakes get the plain words.
 """
 
 from __future__ import annotations
@@ -28,10 +29,10 @@ ESPEAK_ID: dict[str, str] = {
 _WORD = re.compile(r"[A-Za-z]+")
 
 
-def is_espeak_voice(voice: str) -> bool:
-    """espeak-ng voice ids look like 'poz/id' (or the bare language 'id')."""
+def is_espeak_indonesian(voice: str) -> bool:
+    """espeak-ng's Indonesian voice: 'poz/id' (or the bare language 'id')."""
     v = voice.strip().lower()
-    return "/" in v or v in ("id", "indonesian")
+    return v.endswith("/id") or v in ("id", "indonesian")
 
 
 def espeak_text(text: str, table: dict[str, str] | None = None) -> str:

@@ -15,7 +15,6 @@ from typing import Protocol
 
 from db.announce import Announcement, Form, SpeechSettings
 from display.chime import load_chime
-from display.phonemes import espeak_text, is_espeak_voice
 from display.voicepack import VoicePack
 from display.tts_worker import SpeechError
 from display.wavtools import RATE, join, read_mono16, silence, write_mono16
@@ -103,8 +102,7 @@ class Renderer:
             raise SpeechError("text-to-speech is switched off")
         self._count += 1
         tmp = self.workdir / f"speech-{self._count}.wav"  # never a path an engine might still write to
-        said = espeak_text(text) if language == "id" and is_espeak_voice(voice) else text
-        warning = self.synth.synthesize(said, voice, s.rate, s.volume, tmp)
+        warning = self.synth.synthesize(text, voice, s.rate, s.volume, tmp)
         try:
             samples = read_mono16(tmp, RATE)
         except (OSError, EOFError, ValueError) as exc:

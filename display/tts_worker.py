@@ -18,6 +18,8 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
+from display.phonemes import espeak_text, is_espeak_indonesian
+
 
 class SpeechError(Exception):
     """A text could not be turned into sound."""
@@ -58,7 +60,7 @@ def serve(conn: Connection) -> None:
         import pyttsx3
 
         engine = pyttsx3.init()
-        _allow_phoneme_input()
+        phonemes = _allow_phoneme_input()
         voices = [(str(v.id), str(v.name)) for v in engine.getProperty("voices")]
         default = str(engine.getProperty("voice") or "")
         finished = threading.Event()
@@ -80,7 +82,8 @@ def serve(conn: Connection) -> None:
                 # pyttsx3 2.99's espeak driver may cancel a synthesis that starts while espeak is
                 # still winding down the previous one (no file, "finished" all the same): retry.
                 finished.clear()
-                warning = _synthesize(engine, voices, default, text, voice, rate, volume, path)
+                said = espeak_text(text) if phonemes and is_espeak_indonesian(voice or default) else text
+                warning = _synthesize(engine, voices, default, said, voice, rate, volume, path)
                 _wait_written(finished, Path(path))
                 if Path(path).exists() and Path(path).stat().st_size > 44:
                     break
@@ -89,7 +92,7 @@ def serve(conn: Connection) -> None:
             conn.send(("error", f"{type(exc).__name__}: {exc}"))
 
 
-def _allow_phoneme_input() -> None:
+def _allow_phoneme_input() -> bool:
     """Let espeak-ng read `[[...]]` in a text as phonemes (display.phonemes fixes Indonesian vowels with it).
 
     pyttsx3's espeak driver calls espeak_Synth without the espeakPHONEMES flag, so the brackets
@@ -99,16 +102,17 @@ def _allow_phoneme_input() -> None:
     try:
         from pyttsx3.drivers import _espeak
     except (ImportError, OSError):  # not an espeak machine
-        return
+        return False
     synth = _espeak.Synth
     if getattr(synth, "antre_phonemes", False):
-        return
+        return True
 
     def with_phonemes(text: Any, *args: Any, flags: int = 0, **kwargs: Any) -> Any:
         return synth(text, *args, flags=flags | _espeak.PHONEMES, **kwargs)
 
     with_phonemes.antre_phonemes = True  # type: ignore[attr-defined]
     _espeak.Synth = with_phonemes
+    return True
 
 
 def _wait_written(finished: threading.Event, path: Path, settle: float = 0.3) -> None:

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from db.announce import SpeechSettings, announcement
-from display.phonemes import ESPEAK_ID, espeak_text, is_espeak_voice
+from display.phonemes import ESPEAK_ID, espeak_text, is_espeak_indonesian
 from display.render import Renderer
 from display.voicepack import CROSSFADE, MANIFEST, VoicePack, crossfade_join, make_pack, vocabulary
 from display.wavtools import RATE, duration, read_mono16, write_mono16
@@ -26,7 +26,8 @@ def test_words_espeak_gets_wrong_are_written_as_phonemes() -> None:
     assert espeak_text(SENTENCE) == ("Nomor [[antR2'ean]], [[b'e]], nol [[@mp'at]] [[@n'am]], silakan menuju "
                                      "[[l'okEt]] dua [[b@l'as]].")
     assert espeak_text("sebelas, Es, El") == "[[s@b@l'as]], [['Es]], El"  # whole words only, case-blind
-    assert is_espeak_voice("poz/id") and not is_espeak_voice("Microsoft Andika")
+    assert is_espeak_indonesian("poz/id") and not is_espeak_indonesian("Microsoft Andika")
+    assert not is_espeak_indonesian("gmw/en")  # English is left alone
 
 
 def _phonemes(text: str) -> str:
@@ -55,7 +56,7 @@ def test_the_speech_worker_reads_the_phonemes_not_the_brackets(tmp_path: Path) -
 
     renderer = Renderer(ProcessSynthesizer(timeout=30), SpeechSettings(), tmp_path)
     try:
-        ours, _ = renderer.speak("id", SENTENCE)  # the renderer applies the phoneme table for poz/id
+        ours, _ = renderer.speak("id", SENTENCE)  # the worker applies the phoneme table for poz/id
     finally:
         renderer.close()
     reference = tmp_path / "cli.wav"
