@@ -202,7 +202,13 @@ def build_parser() -> argparse.ArgumentParser:
     op_sub.add_parser("disable", parents=[common], help="disable an operator").add_argument("username")
 
     p = add("db", cmd_db, "database maintenance")
-    p.add_argument("db_command", choices=["upgrade"], help="upgrade: create or migrate the schema to the latest")
+    db_sub = p.add_subparsers(dest="db_command", required=True, metavar="ACTION")
+    from antre import cmd_dbroles
+
+    db_sub.add_parser("upgrade", parents=[cmd_dbroles.late_options()], help="create or migrate the schema to the "
+                      "latest", description="Create or migrate the schema to the latest (once, from one PC, before "
+                      "the others start).")
+    cmd_dbroles.register(db_sub)
 
     p = add("bench", cmd_bench, "measure issue_ticket and call_next latency (p50/p99)")
     p.add_argument("--n", type=int, default=2000, help="operations per measurement (default 2000)")
