@@ -146,6 +146,9 @@ class Venue(Base):
     # The kiosks' staff PIN has no username: its lockout count lives here (see db.pins.guarded_check).
     staff_failed_attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     staff_locked_until: Mapped[datetime | None]
+    # The kiosks' staff PIN has no username: its lockout count lives here (see db.pins.guarded_check).
+    staff_failed_attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    staff_locked_until: Mapped[datetime | None]
 
 
 class Agency(Base):

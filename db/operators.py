@@ -2,12 +2,8 @@
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
-import os
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -15,41 +11,21 @@ from sqlalchemy.orm import Session
 from db import lookup
 from db.errors import NotFound, Refused
 from db.events import record
-from db.models import Agency, Counter, EventKind, Operator, Role
+from db.models import Agency, Counter, EventKind, Operator, Role, Venue
+from db.pins import (  # noqa: F401 - hashing and rules live in db.pins; re-exported for callers
+    LOCKOUT,
+    MAX_FAILED,
+    PinCheck,
+    check_pin_format,
+    check_username,
+    guarded_check,
+    hash_pin,
+    locked_operator,
+    store_pin,
+    verify_pin,
+)
 
-MAX_FAILED = 5
-LOCKOUT = timedelta(minutes=5)
-_N, _R, _P = 2**14, 8, 1  # scrypt cost: ~20 ms per check, memory 16 MiB
-
-
-def hash_pin(pin: str) -> str:
-    """A salted scrypt hash of the PIN, self-describing for later cost changes."""
-    salt = os.urandom(16)
-    digest = hashlib.scrypt(pin.encode(), salt=salt, n=_N, r=_R, p=_P, dklen=32)
-    b64 = base64.b64encode
-    return f"scrypt${_N}${_R}${_P}${b64(salt).decode()}${b64(digest).decode()}"
-
-
-def verify_pin(pin: str, stored: str | None) -> bool:
-    """Whether the PIN matches the stored hash (constant-time compare)."""
-    if not stored:
-        return False
-    try:
-        scheme, n, r, p, salt, digest = stored.split("$")
-        if scheme != "scrypt":
-            return False
-        expected = base64.b64decode(digest)
-        got = hashlib.scrypt(pin.encode(), salt=base64.b64decode(salt), n=int(n), r=int(r), p=int(p),
-                             dklen=len(expected))
-    except ValueError:
-        return False
-    return hmac.compare_digest(got, expected)
-
-
-def check_pin_format(pin: str) -> None:
-    """Refuse PINs that are too short or not digits-and-letters."""
-    if len(pin) < 4 or len(pin) > 64 or not pin.isalnum():
-        raise Refused("a PIN has 4 to 64 letters or digits", reason="bad_pin")
+MAX_NAME = Operator.__table__.c.display_name.type.length
 
 
 def _operator(session: Session, username: str) -> Operator:
@@ -70,9 +46,10 @@ def add_operator(
     must_change_pin: bool = True,
 ) -> Operator:
     """Create (or update) an operator account."""
-    username = username.strip().lower()
-    if not username or not username.replace(".", "").replace("_", "").replace("-", "").isalnum():
-        raise Refused(f"username {username!r} may hold only letters, digits, '.', '_' and '-'", reason="bad_name")
+    username = check_username(username)
+    display_name = display_name.strip()
+    if not display_name or len(display_name) > MAX_NAME or not display_name.isprintable():
+        raise Refused(f"the name must be 1 to {MAX_NAME} printable characters", reason="bad_name")
     agency_id = None
     if agency:
         found = session.scalar(select(Agency).where(Agency.code == agency.strip().upper()))
@@ -85,8 +62,7 @@ def add_operator(
         session.add(row)
     row.display_name, row.role, row.agency_id, row.active = display_name, role, agency_id, True
     if pin is not None:
-        check_pin_format(pin)
-        row.pin_hash, row.must_change_pin = hash_pin(pin), must_change_pin
+        store_pin(row, pin, must_change=must_change_pin)
     session.flush()
     return row
 
@@ -94,10 +70,8 @@ def add_operator(
 def set_pin(session: Session, username: str, pin: str, *, must_change: bool = False,
             now: datetime | None = None) -> None:
     """Set an operator's PIN and clear any lockout (logged, without the PIN)."""
-    check_pin_format(pin)
     row = _operator(session, username)
-    row.pin_hash, row.must_change_pin = hash_pin(pin), must_change
-    row.failed_attempts, row.locked_until = 0, None
+    store_pin(row, pin, must_change=must_change)
     session.flush()
     record(session, EventKind.PIN_CHANGED, lookup.utc(now), operator_id=row.id, must_change=must_change)
 
@@ -136,32 +110,20 @@ def sign_in(session: Session, counter_code: str, username: str, pin: str, *, now
     """Check username and PIN and take the counter; five wrong PINs lock the account for a while."""
     now = lookup.utc(now)
     ctr = lookup.counter(session, counter_code)
-    row = session.scalar(select(Operator).where(Operator.username == username.strip().lower()))
+    row = locked_operator(session, username[:100])  # parallel sign-ins to one account are counted in turn
     if row is None or not row.active:
-        record(session, EventKind.SIGN_IN_FAILED, now, counter_id=ctr.id, username=username, why="unknown")
+        record(session, EventKind.SIGN_IN_FAILED, now, counter_id=ctr.id, username=username[:100], why="unknown")
         return SignIn(False, "unknown", "unknown or disabled user", username)
-    if row.locked_until and row.locked_until > now:
-        record(session, EventKind.SIGN_IN_FAILED, now, counter_id=ctr.id, operator_id=row.id, why="locked")
-        return SignIn(False, "locked", "account locked after too many wrong PINs", username,
-                      locked_until=row.locked_until)
     if row.pin_hash is None:
+        record(session, EventKind.SIGN_IN_FAILED, now, counter_id=ctr.id, operator_id=row.id, why="no_pin")
         return SignIn(False, "no_pin", "no PIN set yet: ask an administrator (antre operator set-pin)", username)
-    if not verify_pin(pin, row.pin_hash):
-        row.failed_attempts += 1
-        record(session, EventKind.SIGN_IN_FAILED, now, counter_id=ctr.id, operator_id=row.id, why="wrong_pin",
-               attempts=row.failed_attempts)
-        if row.failed_attempts >= MAX_FAILED:
-            row.failed_attempts, row.locked_until = 0, now + LOCKOUT
-            record(session, EventKind.LOCKED_OUT, now, counter_id=ctr.id, operator_id=row.id,
-                   until=row.locked_until.isoformat())
-            return SignIn(False, "locked", "account locked after too many wrong PINs", username,
-                          locked_until=row.locked_until)
-        left = MAX_FAILED - row.failed_attempts
-        return SignIn(False, "wrong_pin", f"wrong PIN ({left} tries left)", username, tries_left=left)
+    check = guarded_check(session, row, pin, [row.pin_hash], now, counter_id=ctr.id, operator_id=row.id)
+    if not check.ok:
+        return SignIn(False, check.reason, check.message, username, locked_until=check.locked_until,
+                      tries_left=check.tries_left)
     if row.role == Role.OPERATOR and ctr.agency_id is not None and row.agency_id != ctr.agency_id:
         record(session, EventKind.SIGN_IN_FAILED, now, counter_id=ctr.id, operator_id=row.id, why="not_allowed")
         return SignIn(False, "not_allowed", f"{ctr.name} belongs to another agency", username)
-    row.failed_attempts, row.locked_until = 0, None
     if ctr.operator_id not in (None, row.id):
         record(session, EventKind.SIGNED_OUT, now, counter_id=ctr.id, operator_id=ctr.operator_id, replaced=True)
     for other in session.scalars(select(Counter).where(Counter.operator_id == row.id)):
@@ -203,9 +165,22 @@ def close_counter(session: Session, counter_code: str, *, now: datetime | None =
         record(session, EventKind.COUNTER_CLOSED, now, counter_id=ctr.id, operator_id=ctr.operator_id)
 
 
-def staff_pin_ok(session: Session, pin: str) -> bool:
-    """Whether the PIN belongs to an active supervisor or admin (e.g. to leave the kiosk's lockdown)."""
-    staff = session.scalars(
+def check_staff_pin(session: Session, pin: str, *, now: datetime | None = None) -> PinCheck:
+    """Whether the PIN belongs to an active supervisor or admin (e.g. to leave the kiosk's lockdown),
+    under the same lockout rule as a sign-in: the kiosks' staff PIN has one count, kept on the venue row.
+    An account locked at the counters does not open a kiosk either."""
+    now = lookup.utc(now)
+    venue = lookup.venue(session)
+    session.scalar(select(Venue).where(Venue.id == venue.id).with_for_update()
+                   .execution_options(populate_existing=True))
+    staff = list(session.scalars(
         select(Operator).where(Operator.active, Operator.role.in_((Role.SUPERVISOR, Role.ADMIN)))
-    )
-    return any(verify_pin(pin, s.pin_hash) for s in staff)
+    ))
+    usable = [s.pin_hash if not (s.locked_until and s.locked_until > now) else None for s in staff]
+    return guarded_check(session, venue, pin, usable, now, fields=("staff_failed_attempts", "staff_locked_until"),
+                         check="kiosk_staff")
+
+
+def staff_pin_ok(session: Session, pin: str, *, now: datetime | None = None) -> bool:
+    """Whether the PIN opens the kiosk's staff menu (see check_staff_pin)."""
+    return check_staff_pin(session, pin, now=now).ok

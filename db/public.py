@@ -182,12 +182,16 @@ def venue_status(session: Session, *, now: datetime | None = None, calls: int = 
                           "available": q.available, "unavailable_reason": q.unavailable_reason,
                           "unavailable_reason_en": q.unavailable_reason_en} for q in services],
         })
+    # Now calling: tickets still called (or being served) at a counter, the latest call first.
     recent = session.execute(
         select(Event.at, Event.kind, Ticket.code, Counter.name, Counter.zone)
         .join(Ticket, Ticket.id == Event.ticket_id).join(Counter, Counter.id == Event.counter_id)
-        .where(Event.kind.in_([EventKind.CALLED, EventKind.RECALLED]), Ticket.business_date == day)
-        .order_by(Event.id.desc()).limit(calls)
+        .where(Event.kind.in_([EventKind.CALLED, EventKind.RECALLED]), Ticket.business_date == day,
+               Ticket.status.in_([TicketStatus.CALLED, TicketStatus.SERVING]), Ticket.counter_id == Event.counter_id)
+        .order_by(Event.id.desc()).limit(calls * 4)
     ).all()
+    seen: set[str] = set()
+    recent = [r for r in recent if not (r.code in seen or seen.add(r.code))][:calls]
     return {
         "venue": venue.name,
         "date": day.isoformat(),

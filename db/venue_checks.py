@@ -173,7 +173,21 @@ def limit_problems(raw: Mapping[str, Any]) -> list[tuple[str, str]]:
     fmt = venue.get("code_format") if isinstance(venue, dict) else None
     if isinstance(fmt, str) and (why := code_format_problem(fmt.strip())):
         problems.append(("venue.code_format", why))
-    return problems + list(_counter_services(raw))
+    return problems + list(_counter_services(raw)) + list(_operator_rules(raw))
+
+
+def _operator_rules(raw: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
+    """The engine's one rule set for usernames and initial PINs, reported with the key."""
+    from db.errors import Refused
+    from db.pins import check_new_pin, check_username
+
+    for where, row in _rows(raw, "operators"):
+        for key, check in (("username", check_username), ("pin", lambda pin: check_new_pin(pin, initial=True))):
+            if isinstance(row.get(key), str):
+                try:
+                    check(row[key])
+                except Refused as exc:
+                    yield f"{where}.{key}", str(exc)
 
 
 def section_problems(raw: Mapping[str, Any], checks: Mapping[str, SectionCheck]) -> list[tuple[str, str]]:

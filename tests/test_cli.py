@@ -103,16 +103,16 @@ def test_operator_add_set_pin_disable(capsys, db_url):
     from db.operators import verify_pin
 
     run_json(capsys, "operator", "add", "rina", "--name", "Rina", "--agency", "DUKCAPIL", "--db", db_url)
-    result = antre("operator", "set-pin", "rina", "--db", db_url, stdin="5678\n")
+    result = antre("operator", "set-pin", "rina", "--db", db_url, stdin="5698\n")
     assert result.returncode == 0, result.stderr
     with open_database(db_url)() as s:
         rina = s.query(Operator).filter_by(username="rina").one()
-        assert verify_pin("5678", rina.pin_hash) and rina.active
+        assert verify_pin("5698", rina.pin_hash) and rina.active
     run_json(capsys, "operator", "disable", "rina", "--db", db_url)
     with open_database(db_url)() as s:
         assert not s.query(Operator).filter_by(username="rina").one().active
     result = antre("operator", "set-pin", "rina", "--pin", "12", "--db", db_url)
-    assert result.returncode == 1 and "4 to 64" in result.stderr
+    assert result.returncode == 1 and "4 to 12 digits" in result.stderr
 
 
 def test_db_upgrade_reports_the_revision(capsys, tmp_path):

@@ -104,7 +104,7 @@ def test_a_pin_that_must_change_is_changed_first(qtbot: Any, tmp_path: Path, ven
         qtbot.keyClicks(page.repeat, "8643")
         page.submit()
         assert page.error.text() == "Kedua PIN tidak sama."
-        for weak in ("1234", "7777"):  # the old PIN again, then a repeated digit
+        for weak in (PINS["siti"], "7777"):  # the old PIN again, then a repeated digit
             page.new.setText(weak)
             page.repeat.setText(weak)
             with qtbot.waitSignal(window.controller.pin_done):
@@ -186,7 +186,7 @@ def test_antre_demo_starts_a_console_already_signed_in(tmp_path: Path, venue_fil
     child = child.replace("seen.update(", "seen.update(phase=str(w.controller.phase), who=w.console.who.text(), ")
     argv = ["counter", "--db", url, "--counter", "L1", "--windowed"]
     done = subprocess.run([sys.executable, "-c", child, *argv], capture_output=True, text=True, timeout=60,
-                          env={**os.environ, "QT_QPA_PLATFORM": "offscreen", "ANTRE_DEMO_SIGNIN": "siti:1234"})
+                          env={**os.environ, "QT_QPA_PLATFORM": "offscreen", "ANTRE_DEMO_SIGNIN": f"siti:{PINS['siti']}"})
     assert done.returncode == 0, done.stderr
     seen = json.loads(done.stdout.strip().splitlines()[-1])
     assert seen["phase"] == "console" and seen["who"] == "Siti Rahmawati · siti"

@@ -34,7 +34,7 @@ def spec() -> dict[str, Any]:
         "info": {"title": "Antre API", "version": "1",
                  "description": "Queue status, a ticket's status by its QR token, issuing tickets and bookings "
                                 "for an MPP's portal, a WhatsApp bot or an SP4N-LAPOR integration. Errors are "
-                                "JSON `{\"error\": {\"code\", \"message\"}}`. Requests are rate-limited per client."},
+                                "JSON {\"error\": {\"code\": ..., \"message\": ...}}. Requests are rate-limited per client."},
         "components": {
             "securitySchemes": {"apiKey": {"type": "http", "scheme": "bearer",
                                            "description": "A key made by `antre apikey add NAME`."}},
@@ -116,7 +116,7 @@ def docs_page() -> str:
     rows = []
     for path, methods in doc["paths"].items():
         for method, op in methods.items():
-            lock = " 🔑" if op.get("security") else ""
+            lock = " <span class=key>API key</span>" if op.get("security") else ""
             codes = ", ".join(op["responses"])
             body = op.get("requestBody", {}).get("content", {}).get("application/json", {}).get("schema", {})
             ref = body.get("$ref", "").rsplit("/", 1)[-1]
@@ -130,8 +130,9 @@ def docs_page() -> str:
             "<meta name=viewport content='width=device-width,initial-scale=1'><title>Antre API</title>"
             "<style>body{font:15px/1.5 system-ui,sans-serif;max-width:760px;margin:auto;padding:16px}"
             "pre,code{background:#f3f5f8;padding:2px 4px;border-radius:4px}pre{padding:8px;overflow:auto}"
-            ".muted{color:#667}</style></head><body>"
+            ".muted{color:#667}.key{font-size:12px;background:#0d47a1;color:#fff;border-radius:4px;padding:2px 6px;"
+            "vertical-align:middle}</style></head><body>"
             f"<h1>Antre API v1</h1><p>{e(doc['info']['description'])}</p>"
-            "<p>🔑 needs <code>Authorization: Bearer KEY</code> (a key from <code>antre apikey add NAME</code>). "
+            "<p><span class=key>API key</span>: send <code>Authorization: Bearer KEY</code> (a key from <code>antre apikey add NAME</code>). "
             "Machine-readable: <a href='/api/v1/openapi.json'>/api/v1/openapi.json</a>.</p>"
             + "".join(rows) + "</body></html>")

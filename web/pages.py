@@ -60,7 +60,7 @@ def ticket_page(state: PublicTicket, token: str, venue: str, lang: str, nonce: s
         f'<div><div class="label">{e(t["wait"])}</div><div class="service" id="wait"></div></div></div>'
         '<div class="card msg" id="msg"></div>'
         f'<button id="sound">{e(t["sound_on"])}</button>'
-        f'<p class="hint">{e(t["leave_hint"])}</p>'
+        f'<p class="hint" id="hint">{e(t["leave_hint"])}</p>'
         f'<p><a href="/?lang={lang}">{e(t["status_link"])}</a></p>'
         f'<div id="conn">{e(t["reconnecting"])}</div></main>'
         '<div id="overlay" hidden role="alertdialog" aria-live="assertive"><div>'

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import socket
 import sys
 
 from db import open_database
@@ -15,6 +16,13 @@ def serve(url: str, host: str, port: int, *, rate_limit: int | None = None, prox
 
     from web.app import create_app
 
+    try:  # uvicorn's own bind error is a log line and exit code 3; say it our way first
+        with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            probe.bind((host, port))
+    except OSError as exc:
+        print(f"antre web: cannot listen on {host}:{port}: {exc.strerror}", file=sys.stderr)
+        return 1
     logging.basicConfig(level=logging.INFO if log_level in ("info", "debug") else logging.WARNING,
                         format="%(asctime)s %(name)s %(levelname)s %(message)s")
     sessions = open_database(url)
@@ -28,8 +36,7 @@ def serve(url: str, host: str, port: int, *, rate_limit: int | None = None, prox
     server = uvicorn.Server(config)
     try:
         server.run()
-    except OSError as exc:
-        print(f"antre web: cannot listen on {host}:{port}: {exc.strerror}", file=sys.stderr)
+    except SystemExit as exc:  # uvicorn exits on a failed start (it has logged the reason)
         return 1
     finally:
         sessions.kw["bind"].dispose()

@@ -11,7 +11,7 @@ function render(d){
   d.agencies.forEach(function(a){
     h+="<div class=card><div class=ag style='border-color:"+esc(a.color)+"'><span>"+esc(en(a,"name"))+"</span><span class=muted>"+a.waiting+" "+esc(T.waiting_total)+"</span></div><table>";
     a.services.forEach(function(s){
-      var r=s.available?(s.estimated_wait_minutes==null?esc(T.no_counter):"± "+s.estimated_wait_minutes+" "+esc(T.minutes)):esc(en(s,"unavailable_reason")||T.closed);
+      var r=s.available?(s.estimated_wait_minutes==null?esc(T.no_counter):s.waiting==0?esc(T.no_queue):"± "+s.estimated_wait_minutes+" "+esc(T.minutes)):esc(en(s,"unavailable_reason")||T.closed);
       h+="<tr><td>"+esc(en(s,"name"))+"<div class=muted>"+r+"</div></td><td class=n>"+s.waiting+"</td></tr>"});
     h+="</table></div>"});
   $("agencies").innerHTML=h;$("total").textContent=d.waiting;

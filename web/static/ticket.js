@@ -9,7 +9,7 @@ function render(s){
   S=s;txt("code",s.code);txt("service",T.lang=="en"?s.service_name_en:s.service_name);
   txt("agency",T.lang=="en"?s.agency_name_en:s.agency_name);
   var st=$("status");st.textContent=T["status_"+s.status]||s.status;st.setAttribute("data-s",s.status);
-  var w=s.status=="waiting";$("waitbox").hidden=!w;
+  var w=s.status=="waiting",open=w||s.status=="called";$("waitbox").hidden=!w;$("sound").hidden=$("hint").hidden=!open;
   if(w){txt("ahead",s.ahead);txt("wait",s.estimated_wait_minutes==null?T.no_counter:"± "+s.estimated_wait_minutes+" "+T.minutes)}
   var m="";
   if(s.status=="called")m=T.go_to+" "+where(s);
