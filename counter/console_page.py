@@ -87,7 +87,12 @@ class ConsolePage(QWidget):
         self.waiting_title = QLabel(self)
         self.waiting_title.setObjectName("sideTitle")
         self.waiting_title.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.stale = QLabel(self)
+        self.stale.setObjectName("stale")
+        self.stale.setWordWrap(True)
+        self.stale.hide()
         self.table = WaitingTable(self)
+        self.table.model_.category = controller.category
         self.table.picked.connect(controller.select)
         self.table.activated_code.connect(self._activated)
         self.buttons["call"] = ActionButton(self.actions_by_id["call"], "call", self)
@@ -95,6 +100,7 @@ class ConsolePage(QWidget):
         right = QVBoxLayout()
         right.setSpacing(6)
         right.addWidget(self.waiting_title)
+        right.addWidget(self.stale)
         right.addWidget(self.table, 1)
         right.addWidget(self.buttons["call"])
         right.addSpacing(6)
@@ -179,7 +185,10 @@ class ConsolePage(QWidget):
         self.venue.setText(c.setup.venue_name if c.setup else "")
         self.tick()  # the ticket panel, the clock and the waiting times
         self.buttons["no_show"].set_highlight(not self.ticket.suggest.isHidden())
-        self.table.setEnabled(bool(c.online))  # greyed: what it shows may be stale
+        self.table.setEnabled(bool(c.online))  # greyed: what it shows may be stale, and says so
+        stale = c.online is False and snap is not None
+        self.stale.setText(t("stale", clock=c.fresh_clock()) if stale else "")
+        self.stale.setVisible(stale)
         self.table.render(snap, t, c.selected, c.settings.long_wait_minutes)
         n_wait = len(snap.waiting) if snap else 0
         n_parked = len(snap.parked) if snap else 0
@@ -194,7 +203,7 @@ class ConsolePage(QWidget):
         c = self.controller
         tz = ZoneInfo(c.setup.timezone) if c.setup else UTC
         self.clock.setText(datetime.now(tz).strftime("%H:%M"))
-        self.ticket.render(c.snapshot, c.online, c.t, c.settings.recall_suggest_noshow)
+        self.ticket.render(c.snapshot, c.online, c.t, c.settings.recall_suggest_noshow, c.category, c.fresh_clock())
         self.table.tick()
 
     def set_scale(self, scale: float) -> None:

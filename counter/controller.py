@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import enum
 from dataclasses import replace
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal
@@ -59,6 +61,7 @@ class ConsoleController(QObject):
         self.online: bool | None = None
         self.last_notice: tuple[str, str] = ("", "")
         self.config_problems: list[str] = []
+        self.fresh_at: datetime | None = None  # when the snapshot shown was read (offline: how old it is)
         self._pin: str | None = None  # only between a sign-in that must change the PIN and the change
         self._demo: tuple[str, str] | None = None  # `antre demo`: sign in by itself once connected
         self._refreshing = False
@@ -100,6 +103,19 @@ class ConsoleController(QObject):
         if not self.online or self.busy or self.phase != Phase.CONSOLE:
             return frozenset()
         return allowed_in(self.snapshot, selected=self.selected)
+
+    def category(self, code: str | None) -> str:
+        """A priority category's name in the console's language."""
+        if self.setup is None:
+            return (code or "").replace("_", " ").capitalize()
+        return self.setup.category(code, self.t.lang)
+
+    def fresh_clock(self) -> str:
+        """The venue's clock time of the last data read, e.g. '10:42' ('' before the first)."""
+        if self.fresh_at is None:
+            return ""
+        tz = ZoneInfo(self.setup.timezone) if self.setup else UTC
+        return self.fresh_at.astimezone(tz).strftime("%H:%M")
 
     def can_sign_out(self) -> bool:
         return (self.phase != Phase.SIGN_IN and bool(self.online) and not self.busy
@@ -255,6 +271,7 @@ class ConsoleController(QObject):
             self._say("warn", self.t("taken_over"))
             return
         self.snapshot = snapshot
+        self.fresh_at = datetime.now(UTC)
         codes = {t.code for t in snapshot.waiting + snapshot.parked}
         if self.selected not in codes:
             self.selected = None

@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from db import catalog, moves, operators, queue, stats
+from db import catalog, moves, operators, priority, queue, stats
 from db.errors import NotFound
 from db.events import Cursor, event_cursor
 from db.stats import DayFigures
@@ -83,6 +83,17 @@ class Setup:
     section: dict[str, Any]
     counters: tuple[CounterChoice, ...]
     services: tuple[ServiceChoice, ...]
+    # Priority categories as the venue names them: code -> (Indonesian, English).
+    categories: tuple[tuple[str, str, str], ...] = ()
+
+    def category(self, code: str | None, lang: str) -> str:
+        """A ticket's priority category as people say it ('ibu_hamil' -> 'Ibu hamil')."""
+        if not code:
+            return ""
+        for c, name, name_en in self.categories:
+            if c == code:
+                return name_en or name if lang == "en" else name
+        return code.replace("_", " ").capitalize()
 
 
 def load_setup(session: Session) -> Setup:
@@ -94,7 +105,8 @@ def load_setup(session: Session) -> Setup:
         for a in catalog.agencies(session)
         for s in a.services
     )
-    return Setup(venue.name, venue.timezone, venue.section("counter"), counters, services)
+    cats = tuple((c.code, c.name, c.name_en) for c in priority.categories(venue.settings))
+    return Setup(venue.name, venue.timezone, venue.section("counter"), counters, services, cats)
 
 
 @dataclass(frozen=True, slots=True)

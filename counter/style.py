@@ -30,8 +30,45 @@ BUTTON_KIND = {
     "no_show": theme.DANGER,
 }
 BUTTON_DEFAULT = "#37474F"
-PARKED_ROW = "#FFE082"
-PRIORITY_MARK = "#E65100"
+PARKED_ROW = "#FFF0B3"  # light enough that every text on a parked row keeps 4.5:1
+PRIORITY_MARK = "#BF360C"  # deep orange: 5.6:1 with white, and as text on white or a parked row
+DISABLED_BG, DISABLED_TEXT = "#CFD8DC", "#37474F"  # greyed, yet readable (6.7:1)
+TABLE_BG, HEADER_BG, GRID = "#FFFFFF", "#E1E7ED", "#C9D3DD"
+STALE = ("#FFF3E0", theme.WARN)  # offline: the lists show the last data known, marked as such
+
+# Every text colour the console draws on every background it draws it on (WCAG contrast >= 4.5:1,
+# checked by tests/test_counter_contrast.py). The stylesheet below and the widgets use these names.
+TEXT_PAIRS: list[tuple[str, str, str]] = [
+    *((f"panel {state}", fg, bg) for state, (bg, fg) in STATE_COLORS.items()),
+    *((f"notice {level or 'plain'}", fg, bg) for level, (bg, fg) in NOTICE_COLORS.items()),
+    *((f"button {kind}", "#FFFFFF", bg) for kind, bg in (*BUTTON_KIND.items(), ("default", BUTTON_DEFAULT))),
+    ("button pressed", "#FFFFFF", theme.INK),
+    ("button disabled", DISABLED_TEXT, DISABLED_BG),
+    ("offline banner", "#FFFFFF", theme.DANGER),
+    ("topbar", "#FFFFFF", theme.INK),
+    ("topbar button", theme.INK, "#FFFFFF"),
+    ("badge PRIORITAS", "#FFFFFF", PRIORITY_MARK),
+    ("suggest no-show", "#FFFFFF", theme.DANGER),
+    ("page text", theme.INK, theme.PAPER),
+    ("muted on page", theme.MUTED, theme.PAPER),
+    ("card text", theme.INK, "#FFFFFF"),
+    ("card muted", theme.MUTED, "#FFFFFF"),
+    ("card error", theme.DANGER, "#FFFFFF"),
+    ("card button", "#FFFFFF", theme.ACCENT),
+    ("card secondary button", theme.INK, "#FFFFFF"),
+    ("table text", theme.INK, TABLE_BG),
+    ("table header", theme.INK, HEADER_BG),
+    ("table selection", "#FFFFFF", theme.ACCENT),
+    ("table long wait", theme.DANGER, TABLE_BG),
+    ("table PRIORITAS", PRIORITY_MARK, TABLE_BG),
+    ("table offline (stale)", theme.MUTED, TABLE_BG),
+    ("empty list", theme.MUTED, TABLE_BG),
+    ("parked row", theme.INK, PARKED_ROW),
+    ("parked row DITAHAN", theme.INK, PARKED_ROW),
+    ("parked row PRIORITAS", PRIORITY_MARK, PARKED_ROW),
+    ("parked row offline", theme.MUTED, PARKED_ROW),
+    ("stale marker", STALE[1], STALE[0]),
+]
 
 
 def scale_for(height: int) -> float:
@@ -53,7 +90,7 @@ def stylesheet(scale: float) -> str:
     #topbar #where {{ font-size: {px(21)}; font-weight: bold; }}
     #topbar QPushButton {{ font-size: {px(16)}; font-weight: bold; padding: {px(6)} {px(14)};
         background: #FFFFFF; color: {theme.INK}; border-radius: {px(6)}; }}
-    #topbar QPushButton:disabled {{ background: #8A99A8; color: #DDE3E9; }}
+    #topbar QPushButton:disabled {{ background: {DISABLED_BG}; color: {DISABLED_TEXT}; }}
     #banner {{ font-size: {px(19)}; font-weight: bold; padding: {px(8)} {px(14)}; }}
     #notice {{ font-size: {px(18)}; font-weight: bold; padding: {px(6)} {px(12)}; border-radius: {px(6)}; }}
     #stateLine {{ font-size: {px(22)}; font-weight: bold; }}
@@ -66,12 +103,14 @@ def stylesheet(scale: float) -> str:
     #suggest {{ font-size: {px(18)}; font-weight: bold; padding: {px(6)} {px(10)}; border-radius: {px(6)};
         background: {theme.DANGER}; color: #FFFFFF; }}
     #sideTitle {{ font-size: {px(20)}; font-weight: bold; }}
-    QTableView {{ font-size: {px(18)}; background: #FFFFFF; gridline-color: #C9D3DD; outline: 0;
+    QTableView {{ font-size: {px(18)}; background: {TABLE_BG}; gridline-color: {GRID}; outline: 0;
         selection-background-color: {theme.ACCENT}; selection-color: #FFFFFF; }}
     QHeaderView::section {{ font-size: {px(15)}; font-weight: bold; padding: {px(4)};
-        background: #E1E7ED; border: none; }}
+        background: {HEADER_BG}; border: none; }}
     #emptyList {{ font-size: {px(20)}; color: {theme.MUTED}; }}
-    QTableView:disabled {{ color: #8A99A8; }}
+    QTableView:disabled {{ color: {theme.MUTED}; }}
+    #stale {{ font-size: {px(16)}; font-weight: bold; padding: {px(4)} {px(8)}; border-radius: {px(4)};
+        background: {STALE[0]}; color: {STALE[1]}; }}
     #figures QLabel {{ font-size: {px(16)}; }}
     #figures #figHead {{ font-weight: bold; }}
     #figures #figValue {{ font-size: {px(18)}; font-weight: bold; }}
@@ -84,7 +123,7 @@ def stylesheet(scale: float) -> str:
     #card QPushButton {{ font-size: {px(22)}; font-weight: bold; min-height: {px(54)};
         background: {theme.ACCENT}; color: #FFFFFF; border-radius: {px(8)}; }}
     #card QPushButton#secondary {{ background: #FFFFFF; color: {theme.INK}; border: 2px solid #8A99A8; }}
-    #card QPushButton:disabled {{ background: #8A99A8; color: #EEF1F4; }}
+    #card QPushButton:disabled {{ background: {DISABLED_BG}; color: {DISABLED_TEXT}; }}
     QDialog QLabel {{ font-size: {px(18)}; }}
     QDialog QListWidget {{ font-size: {px(18)}; }}
     QDialog QLineEdit {{ font-size: {px(18)}; padding: {px(4)}; }}
@@ -102,5 +141,5 @@ def button_style(kind: str, scale: float, *, highlight: bool = False) -> str:
         font-size: {size}px; font-weight: bold; text-align: center; padding: 4px; }}
     QPushButton:focus {{ border: 3px solid #FFD54F; }}
     QPushButton:pressed {{ background: {theme.INK}; }}
-    QPushButton:disabled {{ background: #CFD8DC; color: #607D8B; }}
+    QPushButton:disabled {{ background: {DISABLED_BG}; color: {DISABLED_TEXT}; }}
     """

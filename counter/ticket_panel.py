@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 
 from PySide6.QtCore import Qt
@@ -68,8 +69,12 @@ class TicketPanel(QFrame):
         label.setObjectName(name)
         return label
 
-    def render(self, snapshot: Snapshot | None, online: bool | None, t: Texts, recall_limit: int) -> None:
-        """Redraw from the snapshot (cheap: called on every change and every second)."""
+    def render(self, snapshot: Snapshot | None, online: bool | None, t: Texts, recall_limit: int,
+               category: Callable[[str | None], str] = lambda c: c or "", fresh: str = "") -> None:
+        """Redraw from the snapshot (cheap: called on every change and every second).
+
+        `category` names a priority category; `fresh` is the clock time of the last data read,
+        shown while offline so the officer knows what is shown may be old."""
         state = state_of(snapshot, online)
         if state != self.state:
             self.state = state
@@ -82,7 +87,8 @@ class TicketPanel(QFrame):
         ticket = snapshot.ticket if snapshot else None
         titles = {"free": "state_free", "closed": "state_closed", "called": "state_called",
                   "serving": "state_serving", "offline": "state_offline"}
-        self.state_line.setText(t(titles[state]))
+        self.state_line.setText(t(titles[state]) + (f" · {t('stale_short', clock=fresh)}"
+                                                     if state == "offline" and fresh else ""))
         if ticket is None:
             if state == "free":
                 idle = t("idle_free") if snapshot and snapshot.waiting + snapshot.parked else t("idle_empty")
@@ -100,7 +106,8 @@ class TicketPanel(QFrame):
         name = ticket.service_name if t.lang == "id" else ticket.service_name_en
         self.service.setText(f"{ticket.service} · {name} · {ticket.agency}")
         self.service.show()
-        self.badge.setText(t("priority") + (f" · {ticket.priority_category}" if ticket.priority_category else ""))
+        label = category(ticket.priority_category)
+        self.badge.setText(t("priority") + (f" · {label}" if label else ""))
         self.badge.setVisible(ticket.priority)
         self.recalls.setText(t("recalls", n=ticket.recall_count))
         self.recalls.setVisible(ticket.recall_count > 0)

@@ -8,6 +8,7 @@ clock only repaints a column.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -23,7 +24,8 @@ from qtkit import theme
 
 Index = QModelIndex | QPersistentModelIndex
 CODE, SERVICE, WAITED, NOTE = range(4)
-HEADERS = {"id": ("Kode", "Layanan", "Menunggu", "Ket."), "en": ("Code", "Service", "Waiting", "Notes")}
+# "Lama tunggu", not "Menunggu": the list's title already says who is waiting.
+HEADERS = {"id": ("Kode", "Layanan", "Lama tunggu", "Ket."), "en": ("Code", "Service", "Waited", "Notes")}
 
 
 def tag_of(ticket: TicketView, t: Texts) -> str:
@@ -45,6 +47,7 @@ class WaitingModel(QAbstractTableModel):
         self.rows: list[TicketView] = []
         self.t = Texts()
         self.long_wait = 30
+        self.category: Callable[[str | None], str] = lambda c: c or ""
         self.now = datetime.now(UTC)
         self.bold = QFont()  # the view's font in bold, set by the view when its font changes
         self.bold.setBold(True)
@@ -110,7 +113,8 @@ class WaitingModel(QAbstractTableModel):
                 return QBrush(QColor(theme.DANGER if late else theme.INK))
         if role == Qt.ItemDataRole.ToolTipRole:
             name = ticket.service_name if self.t.lang == "id" else ticket.service_name_en
-            return " · ".join(x for x in (ticket.code, name, ticket.priority_category or "", ticket.note) if x)
+            return " · ".join(x for x in (ticket.code, name, self.category(ticket.priority_category), ticket.note)
+                              if x)
         return None
 
 

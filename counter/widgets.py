@@ -6,7 +6,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QLabel, QPushButton, QSizePolicy, QVBoxLayout, QWidget
 
-from counter.style import NOTICE_COLORS, button_style
+from counter.style import DISABLED_TEXT, NOTICE_COLORS, button_style
 
 
 class ActionButton(QPushButton):
@@ -39,10 +39,10 @@ class ActionButton(QPushButton):
         self.setStyleSheet(
             button_style(self.kind, scale, highlight=self._highlight)
             + f"QLabel {{ color: #FFFFFF; background: transparent; font-size: {round(21 * scale)}px; }}"
-            f"QLabel:disabled {{ color: #546E7A; }}"
+            f"QLabel:disabled {{ color: {DISABLED_TEXT}; }}"
             f"QLabel#key {{ font-size: {round(15 * scale)}px; border: 2px solid #FFFFFF; border-radius: 4px;"
             f" padding: 0px 6px; }}"
-            f"QLabel#key:disabled {{ border-color: #90A4AE; }}"
+            f"QLabel#key:disabled {{ border-color: {DISABLED_TEXT}; }}"
         )
         self.key.setObjectName("key")
         self.setMinimumHeight(round(78 * scale))

@@ -312,3 +312,19 @@ def test_every_shortcut_in_one_shift(qtbot: Any, signed_in: CounterWindow, engin
     qtbot.waitUntil(lambda: c.phase == Phase.SIGN_IN and window.stack.currentWidget() is window.sign_in_page)
     assert status(a4) == "waiting"
     assert [e.kind for e in events(engine, EventKind.SIGNED_OUT)] == ["signed_out"]
+
+
+def test_priority_category_reads_as_words_and_the_list_names_its_columns(qtbot: Any, signed_in: CounterWindow,
+                                                                      engine: Any) -> None:
+    window, c = signed_in, signed_in.controller
+    code = issue(engine, "A", priority=True, priority_category="ibu_hamil")[0]
+    qtbot.waitUntil(lambda: window.console.table.row_count() == 1 and settled(window)())
+    table = window.console.table
+    headers = [table.model().headerData(i, Qt.Orientation.Horizontal) for i in range(4)]
+    assert headers == ["Kode", "Layanan", "Lama tunggu", "Ket."]  # "Menunggu" is the list's title only
+    assert window.console.waiting_title.text().startswith("Menunggu (1)")
+    assert "Ibu hamil" in table.model().data(table.model().index(0, 0), Qt.ItemDataRole.ToolTipRole)
+    key(qtbot, window, "F1")
+    qtbot.waitUntil(lambda: window.console.ticket.code.text() == code)
+    assert window.console.ticket.badge.text() == "PRIORITAS · Ibu hamil"
+    assert "ibu_hamil" not in window.console.ticket.badge.text()
