@@ -21,7 +21,7 @@ from typing import Any
 
 from sqlalchemy import insert, select
 
-from db import open_database, unit_of_work
+from db import open_database, read_only, unit_of_work
 from db.config import apply_config, parse_config
 from db.models import Counter, Ticket, TicketStatus
 from db.reports import build_report
@@ -90,7 +90,7 @@ def run(args: argparse.Namespace) -> int:
         t0 = time.perf_counter()
         tickets = _fill(url, days, per_day, first)
         fill_s = time.perf_counter() - t0
-        sessions = open_database(url)
+        sessions = read_only(open_database(url, create=True))  # its own file: bring it to this schema
         report_s, floor_s = [], []
         raw = sqlite3.connect(path)
         for _ in range(runs):
