@@ -209,6 +209,9 @@ def layout_problems(window: Any, screen: str) -> list[str]:
     from kiosk.views.common import Tile
 
     problems: list[str] = []
+    veil = getattr(window, "idle_warning", None)
+    if veil is not None and veil.isVisible():
+        window = veil  # what is under the idle warning cannot be touched or read until it goes
     labels = [w for w in window.findChildren(QLabel) if w.isVisible() and w.text() and w.pixmap().isNull()]
     for lab in labels:
         name = f"{screen}: label {lab.text()[:40]!r}"
@@ -279,3 +282,37 @@ def big_venue_toml(agencies: int = 25, services: int = 12) -> str:
             out += ["[[counters]]", f'code = "C{code}"', f'name = "Loket {code}"', f'agency = "AG{i:02d}"',
                     f'services = ["{code}"]', f'zone = "Lantai {1 + i % 3}"', ""]
     return "\n".join(out)
+
+
+@pytest.fixture
+def open_kiosk(qtbot: Any) -> Iterator[Callable[..., Any]]:
+    """open_kiosk(url, size=(w, h), **kw) -> a shown KioskWindow on any database URL, on Home."""
+    from kiosk.window import KioskWindow
+    from qtkit.worker import DbWorker
+
+    made: list[tuple[Any, Any]] = []
+
+    def make(url: str, *, size: tuple[int, int] = (1080, 1920), **kw: Any) -> Any:
+        worker = DbWorker(url)
+        window = KioskWindow(worker, printer=kw.pop("printer", None), **kw)
+        made.append((window, worker))
+        qtbot.addWidget(window)
+        window.resize(*size)
+        window.show()
+        qtbot.waitUntil(lambda: window.view == "home", timeout=10000)
+        return window
+
+    yield make
+    for window, worker in made:
+        window.shutdown()
+        worker.stop()
+
+
+def load_venue(url: str, text: str, folder: Path) -> None:
+    """Load a venue file's text into the database at `url`."""
+    path = folder / "venue-under-test.toml"
+    path.write_text(text, encoding="utf-8")
+    sessions = open_database(url)
+    with unit_of_work(sessions) as session:
+        load_config(session, path)
+    sessions.kw["bind"].dispose()

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import qrcode
 from PySide6.QtCore import QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPainterPath, QPaintEvent, QPen
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPainterPath, QPaintEvent, QPen, QResizeEvent
 from PySide6.QtWidgets import QAbstractButton, QLabel, QPushButton, QSizePolicy, QWidget
 
 from qtkit import theme
@@ -349,6 +349,7 @@ class Header(QWidget):
         from PySide6.QtGui import QPixmap
 
         self.venue.setText(name)
+        self._fit_venue()
         self.address.setText(address)
         self.address.setVisible(bool(address))
         pix = QPixmap(logo_path) if logo_path else QPixmap()
@@ -359,6 +360,15 @@ class Header(QWidget):
             self.logo.setFont(px_font(44, True))
             self.logo.setStyleSheet(f"background: #FFFFFF; color: {theme.ACCENT}; border-radius: 16px;")
             self.logo.setText("MPP")
+
+    def _fit_venue(self) -> None:
+        # A long venue name gets a smaller font (never under MIN_PX) rather than a cut second line.
+        width = self.names.width() if self.names.width() > 100 else 700
+        self.venue.setFont(fit_font(self.venue.text(), 40, width, minimum=MIN_PX, step=2))
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        self._fit_venue()
 
     def set_lang_button(self, text: str) -> None:
         self.lang.setText(text)

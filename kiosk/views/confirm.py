@@ -5,7 +5,7 @@ from __future__ import annotations
 from html import escape
 
 from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtWidgets import QBoxLayout, QFrame, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QBoxLayout, QFrame, QGridLayout, QStackedWidget, QVBoxLayout, QWidget
 
 from db.catalog import ServiceView
 from db.fees import fee_headline, fee_label, fee_note
@@ -106,7 +106,9 @@ class ConfirmScreen(QWidget):
         col.addWidget(self.prio_title)
         col.addWidget(self.prio_service)
         col.addSpacing(20)
-        self.prio_col = col
+        self.prio_grid = QGridLayout()
+        self.prio_grid.setSpacing(28)
+        col.addLayout(self.prio_grid)
         self.prio_buttons: list = []  # one per category, made when a venue's categories are known
         col.addStretch(1)
         self.prio_back = button("", theme.INK, 34, 110, outline=True)
@@ -129,8 +131,12 @@ class ConfirmScreen(QWidget):
             b.setIconSize(QSize(96, 96))
             b.clicked.connect(lambda _=False, i=i: self.priority.emit(self.categories[i]))
             self.prio_buttons.append(b)
-            self.prio_col.insertWidget(3 + i, b)
+        top = self.window()
+        cols = 2 if top.width() > top.height() * 1.2 and count > 2 else 1  # landscape: two columns fit the height
         for i, b in enumerate(self.prio_buttons):
+            self.prio_grid.removeWidget(b)
+            if i < count:
+                self.prio_grid.addWidget(b, i // cols, i % cols)
             b.setVisible(i < count)
 
     def show_service(self, service: ServiceView, agency_name: str, queue: ServiceQueue | None, lang: str,

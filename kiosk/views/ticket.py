@@ -107,6 +107,8 @@ class TicketScreen(QWidget):
         if self.content is None:
             return
         self.failed = True
+        # The banner and the QR take room: a smaller (still huge) number keeps it whole.
+        self.code.setFont(fit_font(self.content.ticket.code, 200, max(self.code.width(), 300)))
         self.failed_banner.setText(tr("print_failed_title", lang))
         self.failed_banner.show()
         self.qr.set_data(self.content.qr)
