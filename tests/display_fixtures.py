@@ -140,7 +140,7 @@ def start_rig(qtbot: Any, url: str, *, filt: Any = None, synth: Any = None, size
     rig = Rig(window, controller, worker, speech, synth, player)
     speech.finished.connect(lambda job: rig.finished.append(job.announcement.code))
     window.show()
-    with qtbot.waitSignal(controller.loaded, timeout=10_000):
+    with qtbot.waitSignal(controller.loaded, timeout=20_000):  # a loaded 2-core machine
         controller.start()
     return rig
 
@@ -151,23 +151,36 @@ def stop_rig(rig: Rig) -> None:
     rig.worker.stop()
 
 
-@pytest.fixture
-def data_url(tmp_path: Path, venue_file: Path) -> str:
-    """The small venue plus a second-floor counter, in a folder of its own (renamed away in offline tests)."""
+def _load_display_venue(url: str, tmp_path: Path) -> str:
     from db import open_database, unit_of_work
     from db.config import load_config
     from tests.conftest import SMALL_VENUE
 
-    folder = tmp_path / "data"
-    folder.mkdir()
     venue = tmp_path / "venue-display.toml"
     venue.write_text(SMALL_VENUE + FLOOR_2_COUNTER, encoding="utf-8")
-    url = f"sqlite:///{folder / 'antre.sqlite3'}"
-    sessions = open_database(url, create=True)
+    sessions = open_database(url)
     with unit_of_work(sessions) as s:
         load_config(s, venue)
     sessions.kw["bind"].dispose()
     return url
+
+
+@pytest.fixture
+def data_url(new_db_url: Any, tmp_path: Path) -> str:
+    """The small venue plus a second-floor counter, on this run's database (SQLite file or PostgreSQL)."""
+    return _load_display_venue(new_db_url(), tmp_path)
+
+
+@pytest.fixture
+def sqlite_data_url(tmp_path: Path) -> str:
+    """The same venue in a SQLite file in a folder of its own (renamed away in the offline test)."""
+    from db import open_database
+
+    folder = tmp_path / "data"
+    folder.mkdir()
+    url = f"sqlite:///{folder / 'antre.sqlite3'}"
+    open_database(url, create=True).kw["bind"].dispose()
+    return _load_display_venue(url, tmp_path)
 
 
 @pytest.fixture

@@ -16,6 +16,7 @@ from tests.display_fixtures import (  # noqa: F401 - fixtures
     in_other_process,
     issue,
     rig,
+    sqlite_data_url,
     start_rig,
     stop_rig,
 )
@@ -145,10 +146,19 @@ def test_agency_filter(qtbot: Any, data_url: str) -> None:
         stop_rig(r)
 
 
-def test_offline_mark_when_the_database_goes_away_and_recovery(qtbot: Any, rig: Rig, data_url: str,
+def test_offline_mark_when_the_database_goes_away_and_recovery(qtbot: Any, sqlite_data_url: str,
                                                                tmp_path: Path) -> None:
     folder = tmp_path / "data"
     away = tmp_path / "data-away"
+    data_url = sqlite_data_url
+    rig = start_rig(qtbot, data_url)
+    try:
+        _offline_and_back(qtbot, rig, data_url, folder, away)
+    finally:
+        stop_rig(rig)
+
+
+def _offline_and_back(qtbot: Any, rig: Rig, data_url: str, folder: Path, away: Path) -> None:
     assert not rig.window.banner.isVisible()
 
     os.rename(folder, away)
