@@ -80,20 +80,21 @@ def _latest(session: Session, tickets: dict[int, Ticket]) -> dict[int, Ticket]:
     return result
 
 
-def _positions(session: Session, day: date, service_ids: set[int]) -> dict[int, int]:
+def _positions(session: Session, days: set[date], service_ids: set[int]) -> dict[int, int]:
     """People ahead of every waiting ticket of the services, in the order position_of counts."""
     if not service_ids:
         return {}
     rows = session.execute(
-        select(Ticket.id, Ticket.service_id, Ticket.priority, Ticket.to_front, Ticket.queued_at)
-        .where(Ticket.status == TicketStatus.WAITING, Ticket.business_date == day,
+        select(Ticket.id, Ticket.service_id, Ticket.business_date, Ticket.priority, Ticket.to_front,
+               Ticket.queued_at)
+        .where(Ticket.status == TicketStatus.WAITING, Ticket.business_date.in_(days),
                Ticket.service_id.in_(service_ids))
     ).all()
-    by_service: dict[int, list[Any]] = defaultdict(list)
+    by_queue: dict[tuple[int, date], list[Any]] = defaultdict(list)
     for r in rows:
-        by_service[r.service_id].append(r)
+        by_queue[(r.service_id, r.business_date)].append(r)
     ahead = {}
-    for queue in by_service.values():
+    for queue in by_queue.values():
         # Priority first (the ratio only spaces them out), then to-front, then arrival: as position_of.
         queue.sort(key=lambda r: (not r.priority, not r.to_front, r.queued_at, r.id))
         ahead.update({r.id: i for i, r in enumerate(queue)})
@@ -111,18 +112,18 @@ def _open_counters(session: Session, service_ids: set[int]) -> dict[int, int]:
     ).all())
 
 
-def ticket_states(session: Session, ticket_ids: list[int], *, now: datetime | None = None) -> dict[int, PublicTicket]:
+def ticket_states(session: Session, ticket_ids: list[int]) -> dict[int, PublicTicket]:
     """The public state of many tickets by id (ids not found are left out)."""
     if not ticket_ids:
         return {}
-    day = lookup.today(session, lookup.utc(now))
     first: dict[int, Ticket] = {}
     for start in range(0, len(ticket_ids), 500):
         chunk = ticket_ids[start:start + 500]
         first.update({t.id: t for t in session.scalars(select(Ticket).where(Ticket.id.in_(chunk)))})
     live = _latest(session, first)
     waiting_services = {t.service_id for t in live.values() if t.status == TicketStatus.WAITING}
-    ahead = _positions(session, day, waiting_services)
+    days = {t.business_date for t in live.values() if t.status == TicketStatus.WAITING}
+    ahead = _positions(session, days, waiting_services)
     counters = _open_counters(session, waiting_services)
     services = {s.id: s for s in session.scalars(
         select(Service).where(Service.id.in_({t.service_id for t in live.values()}))
@@ -150,9 +151,9 @@ def ticket_states(session: Session, ticket_ids: list[int], *, now: datetime | No
     return result
 
 
-def ticket_state(session: Session, ticket_id: int, *, now: datetime | None = None) -> PublicTicket:
+def ticket_state(session: Session, ticket_id: int) -> PublicTicket:
     """The public state of one ticket by id."""
-    states = ticket_states(session, [ticket_id], now=now)
+    states = ticket_states(session, [ticket_id])
     if ticket_id not in states:
         lookup.ticket(session, ticket_id)  # raises NotFound
     return states[ticket_id]

@@ -22,7 +22,7 @@ def test_batch_positions_match_position_of(sessions, now):
             ids.append(issued.ticket.id)
         call_next(s, "L1", now=now + timedelta(minutes=1))
     with unit_of_work(sessions) as s:
-        states = ticket_states(s, ids, now=now)
+        states = ticket_states(s, ids)
         for tid in ids:
             expected = position_of(s, ticket(s, tid))
             got = states[tid]
@@ -42,7 +42,7 @@ def test_transfer_is_followed_and_now_calling_lists_only_live_calls(sessions, no
         no_show(s, "L2", now=now)
         call_next(s, "L1", now=now)  # a again, now in service B
     with unit_of_work(sessions) as s:
-        states = ticket_states(s, [a.id, b.id], now=now)
+        states = ticket_states(s, [a.id, b.id])
         status = venue_status(s, now=now)
     assert states[a.id].service == "B" and states[a.id].status == "called" and states[a.id].code == a.code
     assert states[b.id].status == "no_show" and states[b.id].counter_name is None

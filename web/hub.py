@@ -142,10 +142,20 @@ class Hub:
 
     def _step(self, cursor: Any, followed: dict[int, int | None], with_status: bool) -> tuple[Any, bool]:
         """Read new events; if any, compute the states they may change and hand them to the loop."""
+        cursor, more, batch = self.compute(cursor, followed, with_status)
+        if batch is not None:
+            self._loop.call_soon_threadsafe(self._offer_all, *batch)
+        return cursor, more
+
+    def compute(self, cursor: Any, followed: dict[int, int | None], with_status: bool) -> tuple[Any, bool, Any]:
+        """One batch: (new cursor, more pending, (messages, services, status) or None without events).
+
+        A fixed number of queries whatever the number of followed tickets (db.public.ticket_states).
+        """
         with unit_of_work(self.reader) as session:
             cursor, events, more = follow(session, cursor)
             if not events:
-                return cursor, more
+                return cursor, more, None
             started = time.perf_counter()
             ids = _affected(events, followed)
             states = ticket_states(session, ids)
@@ -156,8 +166,7 @@ class Hub:
         self.batches += 1
         log.debug("batch of %d events, %d of %d tickets in %.1f ms", len(events), len(ids), len(followed),
                   (time.perf_counter() - started) * 1000)
-        self._loop.call_soon_threadsafe(self._offer_all, messages, services, status_message)
-        return cursor, more
+        return cursor, more, (messages, services, status_message)
 
     def _offer_all(self, messages: dict[int, str], services: dict[int, int], status_message: str | None) -> None:
         self.service_of.update(services)
