@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from antre.argtypes import UsageError, bounded, text_problem
 from antre.output import emit, issued_line, status_text, ticket_line
 from db import AntreError, ConfigError, open_database, transact, unit_of_work
 from db.database import default_url
@@ -44,11 +45,30 @@ def cmd_init(args: argparse.Namespace) -> int:
     return 0
 
 
+def _category(session: Session, given: str) -> str:
+    """The venue's priority category for `given` (any case); refused when the venue defines no such one."""
+    from db import lookup
+    from db.errors import Refused
+    from db.priority import categories
+
+    known = {c.code.casefold(): c.code for c in categories(lookup.venue(session).settings)}
+    if given.strip().casefold() not in known:
+        raise Refused(f"unknown priority category {given!r}: the venue defines {', '.join(known.values())}",
+                      reason="bad_category")
+    return known[given.strip().casefold()]
+
+
 def cmd_issue(args: argparse.Namespace) -> int:
     from db.queue import issue_ticket
 
-    issued = _run(args, lambda s: issue_ticket(s, args.service, priority=args.priority,
-                                               priority_category=args.category))
+    if args.category is not None and not args.priority:
+        raise UsageError("--category is the category of a priority ticket: add --priority")
+
+    def issue(s: Session) -> Any:
+        category = _category(s, args.category) if args.category is not None else None
+        return issue_ticket(s, args.service, priority=args.priority, priority_category=category)
+
+    issued = _run(args, issue)
     emit(args, issued, issued_line(issued))
     return 0
 
@@ -211,9 +231,10 @@ def build_parser() -> argparse.ArgumentParser:
     cmd_dbroles.register(db_sub)
 
     p = add("bench", cmd_bench, "measure issue_ticket and call_next latency (p50/p99)")
-    p.add_argument("--n", type=int, default=2000, help="operations per measurement (default 2000)")
-    p.add_argument("--processes", type=int, default=8, help="contending processes (default 8)")
-    p.add_argument("--history", type=int, default=1_000_000, help="tickets of history to add (default 1e6)")
+    p.add_argument("--n", type=bounded(1, 1_000_000), default=2000, help="operations per measurement (default 2000)")
+    p.add_argument("--processes", type=bounded(1, 64), default=8, help="contending processes (default 8)")
+    p.add_argument("--history", type=bounded(0, 10_000_000), default=1_000_000,
+                   help="tickets of history to add (default 1e6)")
     p.add_argument("--quick", action="store_true", help="small sizes, for a smoke run")
 
     from antre import cmd_counter, cmd_demo, cmd_display, cmd_kiosk, cmd_simulate, cmd_web
@@ -227,10 +248,15 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    if problem := text_problem(args):
+        parser.error(problem)
     try:
         return int(args.handler(args))
     except ConfigError as exc:
         print(str(exc), file=sys.stderr)
+        return 2
+    except UsageError as exc:
+        print(f"antre {args.command}: {exc}", file=sys.stderr)
         return 2
     except AntreError as exc:
         print(f"antre: {exc}", file=sys.stderr)
@@ -240,3 +266,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:  # output piped into `head` and the like
         sys.stderr.close()
         return 0
+    except OSError as exc:  # a file to read or write: missing folder, no permission, disk full
+        where = f": {exc.filename}" if exc.filename else ""
+        print(f"antre: {exc.strerror or exc}{where}", file=sys.stderr)
+        return 1

@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from antre.argtypes import output_file
+
 
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p = sub.add_parser("kiosk", parents=[common], help="start the touch ticket kiosk")
@@ -19,8 +21,8 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
 
     p = sub.add_parser("ticket", parents=[common], help="render an issued ticket of today to ESC/POS bytes and PNG")
     p.add_argument("code", metavar="CODE", help="ticket code, e.g. A-007")
-    p.add_argument("--escpos", metavar="FILE.bin", help="write the ESC/POS bytes here")
-    p.add_argument("--png", metavar="FILE.png", help="write the ticket image here")
+    p.add_argument("--escpos", type=output_file, metavar="FILE.bin", help="write the ESC/POS bytes here")
+    p.add_argument("--png", type=output_file, metavar="FILE.png", help="write the ticket image here")
     p.add_argument("--lang", choices=["id", "en"], help="ticket language (default from the venue's [kiosk])")
     p.set_defaults(handler=_ticket)
 

@@ -8,17 +8,21 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+from antre.argtypes import UsageError, bounded
 from antre.output import emit
 
 DEMO_VENUE = Path(__file__).resolve().parent.parent / "assets" / "demo-venue.toml"
 
 
-def _pairs(values: list[str], option: str) -> dict[str, int]:
+def _pairs(values: list[str], option: str, limit: int) -> dict[str, int]:
     result = {}
     for value in values:
         key, sep, number = value.partition("=")
-        if not sep or not number.strip().isdigit():
-            raise argparse.ArgumentTypeError(f"{option} {value!r}: expected NAME=NUMBER, e.g. DUKCAPIL=2")
+        number = number.strip()
+        if not sep or not number.isascii() or not number.isdigit() or not key.strip():
+            raise UsageError(f"{option} {value!r}: expected NAME=NUMBER, e.g. DUKCAPIL=2")
+        if int(number) > limit:
+            raise UsageError(f"{option} {value!r}: at most {limit:,}")
         result[key.strip().upper()] = int(number)
     return result
 
@@ -33,14 +37,14 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
                        description="Play a day of citizens through the real queue rules on a simulated clock "
                        "and print waiting-time percentiles per service and the busiest hour.")
     p.add_argument("--config", default=str(DEMO_VENUE), metavar="FILE", help="venue TOML (default: the demo venue)")
-    p.add_argument("--arrivals", type=int, default=1000, metavar="N", help="citizens in the day (default 1000)")
+    p.add_argument("--arrivals", type=bounded(0, 20_000), default=1000, metavar="N", help="citizens in the day (default 1000)")
     p.add_argument("--rate", action="append", default=[], metavar="SERVICE=N",
                    help="citizens for one service, overriding its share (repeatable)")
     p.add_argument("--extra", action="append", default=[], metavar="AGENCY=N",
                    help="open N more counters for an agency, e.g. DUKCAPIL=2 (repeatable)")
     p.add_argument("--date", type=date.fromisoformat, default=None, metavar="YYYY-MM-DD",
                    help="the day (its weekday sets the opening hours; default next Monday)")
-    p.add_argument("--seed", type=int, default=1, help="random seed (same seed, same citizens)")
+    p.add_argument("--seed", type=bounded(0, 2**31 - 1), default=1, help="random seed (same seed, same citizens)")
     p.add_argument("--compare", action="store_true", help="also run without --extra and show both")
     p.set_defaults(handler=_simulate)
 
@@ -51,7 +55,7 @@ def _simulate(args: argparse.Namespace) -> int:
     from db.simulation import Scenario, simulate
 
     try:
-        rates, extra = _pairs(args.rate, "--rate"), _pairs(args.extra, "--extra")
+        rates, extra = _pairs(args.rate, "--rate", 20_000), _pairs(args.extra, "--extra", 40)
     except argparse.ArgumentTypeError as exc:
         raise AntreError(str(exc)) from None
     cfg = parse_config(Path(args.config))
