@@ -8,7 +8,8 @@ tickets but not change the venue, and a lobby TV's cannot change anything:
 - `antre_kiosk`: issues tickets (also from bookings) and requeues no-shows; marks a print failure; counts
   the kiosks' staff-PIN lockout. No configuration, no operator account.
 - `antre_counter`: acts on tickets (call, recall, start, finish, no-show, hold, transfer), opens and
-  closes its counter, signs officers in and out (the lockout columns) and changes their own PIN.
+  closes its counter, signs officers in and out (the lockout columns), changes their own PIN, and records
+  the citizen's IKM survey of the ticket just served.
 - `antre_admin`: everything. It owns every Antre table, so migrations (`antre db upgrade`) and
   configuration (`antre init`, operators) run as it.
 
@@ -100,10 +101,12 @@ POLICY: dict[str, dict[str, Access]] = {
     "events": {"display": READ, "kiosk": Access(insert=True), "counter": Access(insert=True)},
     "secrets": {"kiosk": READ},
     "bookings": {"kiosk": Access(update=("status", "used_at", "ticket_id"))},
-    # Web API keys and IKM survey answers are written by the admin's tools and the web server only.
+    # The counter's citizen-facing survey screen (counter/survey.py) records the IKM answers of the
+    # ticket just finished; reading them back (reports) is the admin's.
+    "survey_responses": {"counter": Access(insert=True)},
+    "survey_answers": {"counter": Access(select=False, insert=True)},
+    # Web API keys: the admin's tools and the web server only.
     "api_keys": {},
-    "survey_responses": {},
-    "survey_answers": {},
 }
 
 

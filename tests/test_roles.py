@@ -156,12 +156,14 @@ def test_kiosk_issues_and_requeues_but_calls_nothing(pcs: dict[str, sessionmaker
     from db.operators import add_operator, open_counter, sign_in, staff_pin_ok
     from db.queue import call_next, finish, issue_ticket, no_show
     from db.rescan import rescan
+    from db.ticket_layout import ticket_content
 
     admin, kiosk = pcs["admin"], pcs["kiosk"]
     first = ok(kiosk, lambda s: issue_ticket(s, "A", now=now))
     second = ok(kiosk, lambda s: issue_ticket(s, "A", priority=True, priority_category="lansia", now=now))
     assert (first.ticket.code, second.ticket.code, second.ahead) == ("A-001", "A-002", 0)
-    assert ok(kiosk, lambda s: tokens.ticket_url(s, first.ticket.id))  # the QR code on the paper
+    paper = ok(kiosk, lambda s: ticket_content(s, first.ticket.id))  # what the printer prints
+    assert paper.ticket.code == "A-001" and ok(kiosk, lambda s: tokens.ticket_url(s, first.ticket.id))
     assert ok(kiosk, lambda s: mark_print_failed(s, first.ticket.id, error="paper out", now=now)).print_failed
     # A no-show comes back: by code at the kiosk's staff menu, or by scanning the QR.
     ok(admin, lambda s: open_counter(s, "L1", now=now))
@@ -195,6 +197,7 @@ def test_kiosk_issues_and_requeues_but_calls_nothing(pcs: dict[str, sessionmaker
 def test_counter_acts_on_tickets_and_signs_in_but_changes_no_config(
         pcs: dict[str, sessionmaker[Session]], now: Any, changed_venue: Path) -> None:
     from db import stats
+    from db.ikm import ikm_settings, record_response
     from db.moves import hold, resume, transfer
     from db.operators import add_operator, close_counter, open_counter, sign_in, sign_out
     from db.pins import change_pin
@@ -210,7 +213,11 @@ def test_counter_acts_on_tickets_and_signs_in_but_changes_no_config(
     assert ok(counter, lambda s: call_next(s, "L1", now=now)).code == "A-001"
     ok(counter, lambda s: recall(s, "L1", now=now))
     ok(counter, lambda s: start_serving(s, "L1", now=now))
-    assert ok(counter, lambda s: finish(s, "L1", now=now + timedelta(minutes=6))).status == "done"
+    done = ok(counter, lambda s: finish(s, "L1", now=now + timedelta(minutes=6)))
+    assert done.status == "done"
+    # The citizen rates the service on the counter's survey screen.
+    elements = {e: 4 for e in ok(counter, ikm_settings).weights()}
+    assert ok(counter, lambda s: record_response(s, done.id, overall=4, answers=elements, now=now)).overall == 4
     ok(counter, lambda s: call_next(s, "L1", now=now))
     ok(counter, lambda s: no_show(s, "L1", now=now))
     ok(counter, lambda s: call_next(s, "L1", now=now))
