@@ -274,7 +274,8 @@ def ticket_layout(
     footer = content.footer.strip()
     keep = say("keep", lang)
     # The venue's footer often says "keep this ticket" itself: say it once.
-    lines = [say("missed", lang)] if footer.lower().startswith(keep.lower().rstrip(".")) else [keep, say("missed", lang)]
+    said = any(footer.lower().startswith(k.lower().rstrip(".")) for k in _TEXT["keep"])
+    lines = [say("missed", lang)] if said else [keep, say("missed", lang)]
     for line in lines:
         out += _wrap(line, columns, align="center")
     if footer and footer not in lines:

@@ -89,7 +89,7 @@ _T: dict[str, tuple[str, str]] = {
     "staff_wrong": ("PIN salah", "Wrong PIN"),
     "staff_checking": ("Memeriksa...", "Checking..."),
     "staff_menu": ("Menu petugas", "Staff menu"),
-    "staff_exit": ("Tutup aplikasi kiosk", "Close the kiosk app"),
+    "staff_exit": ("Tutup aplikasi anjungan", "Close the kiosk app"),
     "staff_test": ("Cetak tiket uji", "Print a test ticket"),
     "cancel": ("Batal", "Cancel"),
     "ok": ("OK", "OK"),
