@@ -11,6 +11,8 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--counter", metavar="CODE", help="fix this PC's counter (else chosen at sign-in)")
     p.add_argument("--windowed", action="store_true", help="in a 1366x768 window instead of full screen")
     p.add_argument("--lang", choices=["id", "en"], help="UI language (default: [counter].language, else id)")
+    p.add_argument("--survey", action="store_true", help="also open the citizen's IKM survey screen (on the "
+                   "second monitor when there is one) after each finished ticket")
     p.set_defaults(handler=_counter)
 
 

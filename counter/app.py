@@ -22,6 +22,19 @@ def main(args: argparse.Namespace) -> int:
     if user and pin and args.counter:
         window.controller.demo_sign_in(user, pin)
     install_snapshots(window, f"counter-{(args.counter or 'console').upper()}")
+    survey = None
+    if getattr(args, "survey", False):
+        from counter.survey import SurveyWindow
+
+        survey = SurveyWindow(window.controller.worker)
+        window.controller.ticket_finished.connect(survey.start)
+        screens = app.screens()
+        if len(screens) > 1 and not args.windowed:  # the monitor facing the citizen
+            survey.setGeometry(screens[1].geometry())
+            survey.showFullScreen()
+        else:
+            survey.resize(1280, 800)
+            survey.show()
     if args.windowed:
         window.resize(1366, 768)
         window.show()
@@ -30,4 +43,6 @@ def main(args: argparse.Namespace) -> int:
     try:
         return int(app.exec())
     finally:
+        if survey is not None:
+            survey.close()
         window.shutdown()

@@ -40,7 +40,7 @@ def run(n: int = 100, pause_ms: int = 0, waiting: int = 100) -> dict[str, float]
             for i in range(n + waiting):
                 issue_ticket(s, "ABC"[i % 3])
         sessions.kw["bind"].dispose()
-        window = build_console(url, counter="L1")
+        window = build_console(url, counter=sample.COUNTER)
         window.resize(1366, 768)
         window.show()
         c = window.controller
@@ -55,8 +55,8 @@ def run(n: int = 100, pause_ms: int = 0, waiting: int = 100) -> dict[str, float]
                 app.processEvents(QEventLoop.ProcessEventsFlag.WaitForMoreEvents)
 
         wait(lambda: c.setup is not None and c.online)
-        window.sign_in_page.username.setText("siti")
-        window.sign_in_page.pin.setText(sample.PINS["siti"])
+        window.sign_in_page.username.setText("siti.r")
+        window.sign_in_page.pin.setText(sample.PINS["siti.r"])
         window.sign_in_page.submit()
         wait(lambda: c.snapshot is not None and not c.busy and not c._refreshing)
         label, buttons = window.console.ticket.code, window.console.buttons

@@ -42,6 +42,7 @@ class ConsoleController(QObject):
     notice = Signal(str, str)  # level (ok, info, warn, error), text
     sign_in_done = Signal(object)  # SignIn, or an Exception when the attempt did not run
     pin_done = Signal(str)  # "" when saved, else the reason to show
+    ticket_finished = Signal(object)  # the TicketView just finished here: the citizen's survey may start
 
     def __init__(self, worker: DbWorker, watcher: ChangeWatcher, *, counter: str | None = None,
                  lang: str | None = None, parent: QObject | None = None) -> None:
@@ -224,6 +225,8 @@ class ConsoleController(QObject):
         if action == Action.CALL:
             self.selected = None
         self.changed.emit()
+        if action == Action.FINISH and isinstance(result, TicketView):
+            self.ticket_finished.emit(result)
         self._say("ok", self._done_text(action, result))
         self.refresh()
 

@@ -1,4 +1,4 @@
-"""A sample venue and a morning of tickets, for the screenshot tool and the benchmark (not for tests' rules)."""
+"""The full demo venue and a morning of tickets, for the screenshot tool and the benchmark (not for tests' rules)."""
 
 from __future__ import annotations
 
@@ -7,137 +7,32 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from db import open_database, unit_of_work
-from db.config import load_config
+from db.config import apply_config, parse_config
 from db.operators import set_pin
 from db.queue import call_next, finish, issue_ticket, no_show, start_serving
 
-VENUE = """
-[venue]
-name = "MPP Kota Contoh"
-address = "Jl. Merdeka 1"
-timezone = "Asia/Jakarta"
-priority_ratio = [1, 2]
+DEMO_VENUE = Path(__file__).resolve().parent.parent / "assets" / "demo-venue.toml"
 
-[counter]
-recall_suggest_noshow = 3
-
-[[agencies]]
-code = "DUKCAPIL"
-name = "Dinas Kependudukan dan Pencatatan Sipil"
-name_en = "Civil Registry"
-color = "#1565C0"
-
-[[agencies]]
-code = "POLRES"
-name = "Kepolisian Resor"
-name_en = "Police"
-color = "#5D4037"
-
-[[agencies]]
-code = "IMIGRASI"
-name = "Kantor Imigrasi"
-name_en = "Immigration Office"
-color = "#00695C"
-
-[[services]]
-agency = "DUKCAPIL"
-code = "A"
-name = "Perekaman KTP-el"
-name_en = "ID card recording"
-expected_service_minutes = 8
-
-[[services]]
-agency = "DUKCAPIL"
-code = "B"
-name = "Kartu Keluarga"
-name_en = "Family card"
-
-[[services]]
-agency = "DUKCAPIL"
-code = "C"
-name = "Akta Kelahiran"
-name_en = "Birth certificate"
-
-[[services]]
-agency = "POLRES"
-code = "S"
-name = "Perpanjangan SIM"
-name_en = "Driving licence renewal"
-allow_priority = false
-
-[[services]]
-agency = "IMIGRASI"
-code = "P"
-name = "Paspor Baru"
-name_en = "New passport"
-
-[[counters]]
-code = "L1"
-name = "Loket 1"
-agency = "DUKCAPIL"
-services = ["A", "B", "C"]
-zone = "Lantai 1"
-
-[[counters]]
-code = "L2"
-name = "Loket 2"
-agency = "DUKCAPIL"
-services = ["A", "B"]
-zone = "Lantai 1"
-
-[[counters]]
-code = "L3"
-name = "Loket 3"
-agency = "POLRES"
-services = ["S"]
-zone = "Lantai 2"
-
-[[counters]]
-code = "L4"
-name = "Loket 4"
-agency = "IMIGRASI"
-services = ["P"]
-zone = "Lantai 2"
-
-[[operators]]
-username = "siti"
-name = "Siti Rahmawati"
-agency = "DUKCAPIL"
-pin = "1234"
-
-[[operators]]
-username = "rina"
-name = "Rina Kusuma"
-agency = "DUKCAPIL"
-pin = "5678"
-
-[[operators]]
-username = "dewi"
-name = "Dewi Lestari"
-agency = "DUKCAPIL"
-pin = "4826"
-
-[[operators]]
-username = "andi"
-name = "Andi Pratama"
-agency = "IMIGRASI"
-pin = "7319"
-"""
-
-# PINs the seeded accounts already chose (no change asked); dewi keeps her first PIN and must change it.
-PINS = {"siti": "2580", "rina": "3691", "andi": "7319"}
-FIRST_PINS = {"dewi": "4826"}
+# The full demo venue (18 agencies, 65 services, 26 counters). Counter L01 (Dukcapil: services A
+# and B) is the one the screenshots follow; L15 (Imigrasi, passports) has nobody waiting.
+COUNTER, EMPTY_COUNTER = "L01", "L15"
+# PINs the seeded accounts already chose (no change asked); rina keeps her first PIN and must change it.
+PINS = {"siti.r": "2580", "budi.santoso": "3691", "fajar.nugroho": "7319", "dewi.lestari": "4826"}
+FIRST_PINS = {"rina.marlina": "1234"}
+SERVED_SERVICES, WAITING_SERVICES = "AB", "ABAB"
 
 
 def create(folder: Path) -> str:
-    """A fresh SQLite database in `folder` with the sample venue; returns its URL."""
+    """A fresh SQLite database in `folder` with the demo venue, open at any hour; returns its URL."""
     folder.mkdir(parents=True, exist_ok=True)
-    venue = folder / "venue.toml"
-    venue.write_text(VENUE, encoding="utf-8")
     url = f"sqlite:///{folder / 'antre.sqlite3'}"
     sessions = open_database(url, create=True)
+    cfg = parse_config(DEMO_VENUE)
+    # As `antre demo` does: screenshots are made at any hour, so the venue is open around the clock.
+    services = [x.model_copy(update={"hours": None}) for x in cfg.services]
+    cfg = cfg.model_copy(update={"venue": cfg.venue.model_copy(update={"hours": None}), "services": services})
     with unit_of_work(sessions) as s:
-        load_config(s, venue)
+        apply_config(s, cfg, base=DEMO_VENUE.parent)
         for user, pin in PINS.items():
             set_pin(s, user, pin)
     sessions.kw["bind"].dispose()
@@ -155,18 +50,18 @@ def morning(url: str, *, served: int = 9, waiting: int = 14) -> None:
     at = now - timedelta(seconds=span)
     with unit_of_work(sessions) as s:
         for i in range(served):
-            issue_ticket(s, "AB"[i % 2], now=at)
+            issue_ticket(s, SERVED_SERVICES[i % 2], now=at)
             at += timedelta(seconds=step)
-            call_next(s, "L1", now=at)
+            call_next(s, COUNTER, now=at)
             if i % 4 == 3:
-                no_show(s, "L1", now=at + timedelta(seconds=step * 0.5))
+                no_show(s, COUNTER, now=at + timedelta(seconds=step * 0.5))
             else:
-                start_serving(s, "L1", now=at + timedelta(seconds=20))
-                finish(s, "L1", now=at + timedelta(seconds=step * (0.9 + (i % 3) * 0.3)))
+                start_serving(s, COUNTER, now=at + timedelta(seconds=20))
+                finish(s, COUNTER, now=at + timedelta(seconds=step * (0.9 + (i % 3) * 0.3)))
             at += timedelta(seconds=step)
         for i in range(waiting):
-            priority = i in (3, 9)
-            issue_ticket(s, "ABCA"[i % 4], priority=priority, priority_category="lansia" if priority else None,
+            category = {3: "lansia", 9: "ibu_hamil"}.get(i)
+            issue_ticket(s, WAITING_SERVICES[i % 4], priority=category is not None, priority_category=category,
                          now=at)
             at += timedelta(seconds=step)
     sessions.kw["bind"].dispose()

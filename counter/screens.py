@@ -14,6 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 SMALL, LARGE = (1366, 768), (1920, 1080)
+SURVEY = (1280, 800)  # a tablet or small second monitor facing the citizen
 
 
 def _wait(cond: Callable[[], bool], timeout: float = 10.0) -> None:
@@ -38,6 +39,7 @@ def render_all(outdir: Path) -> list[Path]:
     from counter import sample
     from counter.controller import Phase
     from counter.state import Action
+    from counter.survey import SurveyWindow
     from counter.window import CounterWindow, build_console
 
     app = QApplication.instance() or QApplication([])
@@ -48,7 +50,7 @@ def render_all(outdir: Path) -> list[Path]:
         data = Path(tmp) / "data"
         url = sample.create(data)
         sample.morning(url)
-        window = build_console(url, counter="L1", poll_ms=100)
+        window = build_console(url, counter=sample.COUNTER, poll_ms=100)
         c = window.controller
 
         def idle() -> bool:
@@ -83,16 +85,16 @@ def render_all(outdir: Path) -> list[Path]:
         window.show()
         _wait(lambda: c.setup is not None and bool(c.online))
         shot("signin", (SMALL, LARGE))
-        sign_in("siti", "0000")
+        sign_in("siti.r", "0000")
         shot("signin_wrong_pin")
-        sign_in("dewi", sample.FIRST_PINS["dewi"])
+        sign_in("rina.marlina", sample.FIRST_PINS["rina.marlina"])
         shot("change_pin")
         c.sign_out()
         _wait(lambda: c.phase == Phase.SIGN_IN and idle())
         window.sign_in_page.error.setText("")
-        sign_in("siti", sample.PINS["siti"])
+        sign_in("siti.r", sample.PINS["siti.r"])
         _wait(lambda: c.snapshot is not None and idle())
-        act(Action.OPEN)  # dewi's sign-out closed the counter
+        act(Action.OPEN)  # rina's sign-out closed the counter
         shot("free", (SMALL, LARGE))
         act(Action.NEXT)
         for _ in range(3):
@@ -118,7 +120,32 @@ def render_all(outdir: Path) -> list[Path]:
         _wait(lambda: True)
         shot("transfer_dialog", over=dialog)
         dialog.reject()
+        survey = SurveyWindow(c.worker)  # the citizen's screen at this counter
+        c.ticket_finished.connect(survey.start)
+        survey.resize(*SURVEY)
+        survey.show()
+        _wait(lambda: len(survey.element_groups) == 9)
         act(Action.FINISH)
+        _wait(lambda: survey.stack.currentWidget() is survey.ask_page)
+
+        def survey_shot(name: str) -> None:
+            _wait(lambda: True)
+            path = folder / f"survey_{name}_{SURVEY[0]}x{SURVEY[1]}.png"
+            survey.grab().save(str(path))
+            saved.append(path)
+
+        survey_shot("ask")
+        survey.rate(4)
+        survey_shot("rated")
+        survey.open_full()
+        for code, score in list(zip(survey.element_groups, (4, 3, 3, 4, 3, 4)))[:6]:
+            survey.element_groups[code].button(score).click()
+        survey_shot("full")
+        for code in list(survey.element_groups)[6:]:
+            survey.element_groups[code].button(3).click()
+        survey.submit()
+        survey_shot("thanks")
+        survey.close()
         act(Action.BREAK)
         shot("break")
         act(Action.OPEN)
@@ -133,14 +160,14 @@ def render_all(outdir: Path) -> list[Path]:
         window.shutdown()
         window.deleteLater()
 
-        # A counter whose queue is empty (IMIGRASI's passports: nobody waiting yet).
-        other: CounterWindow = build_console(url, counter="L4", poll_ms=100)
+        # A counter whose queue is empty (Imigrasi's passports: nobody waiting yet).
+        other: CounterWindow = build_console(url, counter=sample.EMPTY_COUNTER, poll_ms=100)
         other.resize(*SMALL)
         other.show()
         oc = other.controller
         _wait(lambda: oc.setup is not None and bool(oc.online))
-        other.sign_in_page.username.setText("andi")
-        other.sign_in_page.pin.setText(sample.PINS["andi"])
+        other.sign_in_page.username.setText("fajar.nugroho")
+        other.sign_in_page.pin.setText(sample.PINS["fajar.nugroho"])
         other.sign_in_page.submit()
         _wait(lambda: oc.snapshot is not None and not oc.busy)
         assert oc.act(Action.OPEN)

@@ -22,7 +22,8 @@ def test_every_screen_renders_and_is_not_blank(qtbot: Any, tmp_path: Path) -> No
     for expected in ("signin_1366x768.png", "signin_1920x1080.png", "change_pin_1366x768.png",
                      "free_1366x768.png", "free_1920x1080.png", "called_recall_suggest_1366x768.png",
                      "serving_1920x1080.png", "transfer_dialog_1366x768.png", "break_1366x768.png",
-                     "offline_1366x768.png", "empty_queue_1366x768.png"):
+                     "offline_1366x768.png", "empty_queue_1366x768.png", "survey_ask_1280x800.png",
+                     "survey_full_1280x800.png", "survey_thanks_1280x800.png"):
         assert expected in names
     for path in paths:
         image = QImage(str(path))
