@@ -85,3 +85,14 @@ def test_call_reaches_the_open_page_within_a_second_also_after_a_restart(browser
     _act(db_url, "no_show")
     _wait(browser, "return document.getElementById('msg').textContent.includes('kiosk')", 5)
     assert browser.find_element("id", "status").text == "Tidak hadir saat dipanggil"
+
+
+def test_status_page_follows_the_queue_live(browser, web_server, db_url):  # noqa: F811
+    browser.get(f"{web_server.base}/")
+    _wait(browser, "return document.body.dataset.live === '1'", 10)
+    assert browser.find_element("id", "total").text == "0"
+    code, _ = issue_with_token(db_url)
+    _wait(browser, "return document.getElementById('total').textContent === '1'", 3)
+    _act(db_url, "call_next")
+    _wait(browser, f"return document.getElementById('calls').textContent.includes('{code}')", 3)
+    assert "Loket 1" in browser.find_element("id", "calls").text

@@ -8,7 +8,9 @@ import logging
 import secrets
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from datetime import date, datetime
 from typing import Any, TypeVar
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.applications import Starlette
@@ -92,7 +94,7 @@ async def ticket_events(request: Request) -> Response:
     token = request.path_params["token"]
     db: Database = request.app.state.db
     try:
-        ticket_id = await db.read(lambda s: verify(s, token).id)
+        ticket_id, day, tz = await db.read(lambda s: (*_claim(s, token), venue(s).timezone))
     except Refused as exc:
         return error_response(410 if exc.reason == "token_other_day" else 404, exc.reason, str(exc))
     # Subscribe first, then read: a change committed in between reaches the page either way.
@@ -104,7 +106,7 @@ async def ticket_events(request: Request) -> Response:
         raise
     if sub.latest is None and sub.sent is None:
         sub.offer(json.dumps(state.to_json(), separators=(",", ":")))
-    return _stream(hub, sub)
+    return _stream(hub, sub, valid_until=(day, ZoneInfo(tz)))
 
 
 async def status_html(request: Request) -> Response:
@@ -126,7 +128,12 @@ async def status_events(request: Request) -> Response:
     return _stream(hub, sub)
 
 
-def _stream(hub: Hub, sub: Any) -> StreamingResponse:
+def _claim(session: Session, token: str) -> tuple[int, date]:
+    ticket = verify(session, token)
+    return ticket.id, ticket.business_date
+
+
+def _stream(hub: Hub, sub: Any, valid_until: tuple[date, ZoneInfo] | None = None) -> StreamingResponse:
     async def events() -> AsyncIterator[str]:
         try:
             yield "retry: 1000\n\n"  # reconnect after 1 s when the connection drops
@@ -134,6 +141,9 @@ def _stream(hub: Hub, sub: Any) -> StreamingResponse:
                 try:
                     await asyncio.wait_for(sub.wake.wait(), HEARTBEAT_SECONDS)
                 except TimeoutError:
+                    if valid_until and datetime.now(valid_until[1]).date() != valid_until[0]:
+                        yield "event: gone\ndata: {}\n\n"  # the ticket's day is over: the page reloads
+                        return
                     yield ": ping\n\n"  # keeps proxies and phone networks from closing an idle stream
                     continue
                 message = sub.take()

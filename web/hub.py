@@ -23,6 +23,7 @@ from db.events import event_cursor, follow
 from db.public import ticket_states, venue_status
 
 log = logging.getLogger("antre.web")
+STATUS_EVERY = 1.0  # seconds between two recomputations of the public status page
 
 
 class Subscriber:
@@ -63,6 +64,8 @@ class Hub:
         # Service code of each followed ticket as last computed: a change in a service touches its tickets.
         self.service_of: dict[int, int] = {}
         self.batches = 0
+        self._status_dirty = False
+        self._status_at = 0.0
         self.healthy = True
         self._nudge: asyncio.Event | None = None
         self._task: asyncio.Task[None] | None = None
@@ -112,6 +115,10 @@ class Hub:
             except asyncio.CancelledError:
                 pass
 
+    def _venue_status(self) -> dict[str, Any]:
+        with unit_of_work(self.reader) as session:
+            return venue_status(session)
+
     def _cursor(self) -> Any:
         with unit_of_work(self.reader) as session:
             return event_cursor(session)
@@ -123,7 +130,14 @@ class Hub:
             try:
                 # The followed tickets are read here, on the loop thread that changes them.
                 followed = {tid: self.service_of.get(tid) for tid in self.by_ticket}
-                cursor, more = await asyncio.to_thread(self._step, cursor, followed, bool(self.status_subs))
+                batches = self.batches
+                cursor, more = await asyncio.to_thread(self._step, cursor, followed, False)
+                self._status_dirty |= self.batches != batches
+                if self._status_dirty and self.status_subs and time.monotonic() - self._status_at >= STATUS_EVERY:
+                    # The whole venue's figures cost ~3 queries a service: at most once a second.
+                    self._status_dirty, self._status_at = False, time.monotonic()
+                    status = await asyncio.to_thread(self._venue_status)
+                    self._offer_all({}, {}, json.dumps(status, separators=(",", ":")))
                 self.healthy = True
             except Exception:  # an outage must not end the follower: log, wait, retry
                 if self.healthy:

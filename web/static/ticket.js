@@ -1,7 +1,7 @@
 (function(){
 "use strict";
 var T=window.T,S=window.S,TOKEN=window.TOKEN,$=function(i){return document.getElementById(i)};
-var es=null,delay=1000,audio=null,soundOn=false;
+var es=null,delay=1000,audio=null;
 var acked=null;try{acked=localStorage.getItem("ack:"+TOKEN)}catch(e){}
 function txt(i,v){var el=$(i);if(el)el.textContent=v==null?"":v}
 function where(s){return s.counter_name+(s.zone?" ("+s.zone+")":"")}
@@ -27,7 +27,7 @@ function alertCall(s){
   chime();
 }
 function chime(){
-  if(!soundOn)return;
+  // Without a tap on the page first, most browsers keep the sound off: then this stays silent.
   try{var a=audio||(audio=new (window.AudioContext||window.webkitAudioContext)());
     [[880,0],[660,.35],[880,.7],[660,1.05]].forEach(function(n){var o=a.createOscillator(),g=a.createGain();
       o.frequency.value=n[0];o.connect(g);g.connect(a.destination);var t=a.currentTime+n[1];
@@ -35,7 +35,7 @@ function chime(){
       o.start(t);o.stop(t+.33)})}catch(e){}
 }
 $("ov-ok").onclick=function(){$("overlay").hidden=true;acked=S.call_key;try{localStorage.setItem("ack:"+TOKEN,acked)}catch(e){}};
-$("sound").onclick=function(){soundOn=true;try{audio=audio||new (window.AudioContext||window.webkitAudioContext)();audio.resume()}catch(e){}
+$("sound").onclick=function(){try{audio=audio||new (window.AudioContext||window.webkitAudioContext)();audio.resume()}catch(e){}
   try{navigator.vibrate&&navigator.vibrate(80)}catch(e){}chime();this.textContent=T.sound_is_on;this.className="ghost"};
 function live(on){document.body.setAttribute("data-live",on?"1":"0");txt("conn",on?T.live:T.reconnecting)}
 function connect(){
