@@ -121,3 +121,24 @@ def test_codes_and_names_are_checked(sessions):
         with pytest.raises(Refused):
             add_booking(s, "A", DAY, time(9, 0), name="a\x00b")
     assert normalize_code(" mp-12 34 ") == "MP1234"
+
+
+def test_web_and_booking_sections_are_checked_and_stored(venue_file, sessions):
+    from db.config import load_config
+    from db.web_settings import booking_rules, web_settings
+
+    text = venue_file.read_text(encoding="utf-8")
+    venue_file.write_text(text + '\n[web]\npublic_url = "https://antrean.example.go.id/"\n'
+                          '\n[booking]\ngrace_minutes = 5\nlate = "refuse"\n', encoding="utf-8")
+    with unit_of_work(sessions) as s:
+        load_config(s, venue_file)
+    with unit_of_work(sessions) as s:
+        assert web_settings(s).public_url == "https://antrean.example.go.id"
+        assert (booking_rules(s).grace_minutes, booking_rules(s).late) == (5, "refuse")
+    for bad, where in [('[web]\npublic_url = "ftp://x"\n', "web.public_url"),
+                       ('[booking]\nlate = "never"\n', "booking.late"),
+                       ('[booking]\ngrace = 5\n', "booking.grace")]:
+        venue_file.write_text(text + "\n" + bad, encoding="utf-8")
+        with unit_of_work(sessions) as s, pytest.raises(AntreError) as err:
+            load_config(s, venue_file)
+        assert where in str(err.value)

@@ -163,3 +163,23 @@ def test_openapi_document_and_page(client):
     doc = client.get("/api/v1/openapi.json").json()
     assert doc["openapi"].startswith("3.") and "/api/v1/bookings" in doc["paths"]
     assert "POST /api/v1/tickets" in client.get("/api/docs").text
+
+
+def test_first_load_of_the_demo_venue_status_page_is_under_60_kb(new_db_url):
+    from pathlib import Path
+
+    from db.config import load_config
+
+    url = new_db_url()
+    maker = open_database(url)
+    with unit_of_work(maker) as s:
+        load_config(s, Path(__file__).resolve().parent.parent / "assets" / "demo-venue.toml")
+    with TestClient(create_app(maker, rate_limit=0)) as c:
+        page = c.get("/", headers={"Accept-Encoding": "identity"})
+        zipped = c.get("/", headers={"Accept-Encoding": "gzip"})
+    maker.kw["bind"].dispose()
+    assert page.status_code == 200 and "Kota Pasirwangi" in page.text
+    assert zipped.headers["content-encoding"] == "gzip"
+    wire = int(zipped.headers["content-length"])
+    print(f"status page of the demo venue: {len(page.content)} bytes, {wire} gzipped")
+    assert len(page.content) < 60_000 and wire < 15_000
