@@ -324,3 +324,59 @@ def test_a_refused_action_on_the_command_line_is_one_line(pcs: dict[str, session
     assert main(["issue", "A", "--db", url]) == 1
     err = capsys.readouterr().err
     assert err.startswith("antre: this PC's database role may not do that") and err.count("\n") == 1
+
+
+# --- docs/postgresql.md's backup, restore on another server and numbering bump ------------------
+
+
+def test_backup_restores_on_another_server_with_the_pcs_logins(pg_db: str, tmp_path: Path, capsys: Any,
+                                                               now: Any) -> None:
+    import glob
+    import shutil
+    import subprocess
+
+    from antre import pgtemp
+    from db.queue import issue_ticket
+
+    def libpq(url: str) -> str:
+        return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+
+    def tool(name: str) -> str:
+        found = shutil.which(name) or next(iter(sorted(glob.glob(f"/usr/lib/postgresql/*/bin/{name}"))), None)
+        if found is None:
+            pytest.skip(f"{name} is not installed (Debian: postgresql-client)")
+        return found
+
+    pw = tmp_path / "kiosk1.password"
+    assert main(["db", "roles", "--db", pg_db]) == 0
+    assert main(["db", "roles", "add-pc", "kiosk1", "--kind", "kiosk", "--db", pg_db, "--password-file", str(pw)]) == 0
+    as_kiosk = make_url(pg_db).set(username="antre_pc_kiosk1", password=pw.read_text().strip())
+    kiosk = open_database(as_kiosk.render_as_string(hide_password=False))
+    ok(kiosk, lambda s: issue_ticket(s, "A", now=now))
+    kiosk.kw["bind"].dispose()
+    # The backup, as the docs say: the database in custom format, and the roles with their passwords.
+    dump, roles = tmp_path / "antre.dump", tmp_path / "antre-roles.sql"
+    subprocess.run([tool("pg_dump"), "-Fc", "-f", dump, "-d", libpq(pg_db)], check=True)
+    server_url = make_url(pg_db).set(database="postgres").render_as_string(hide_password=False)
+    subprocess.run([tool("pg_dumpall"), "--roles-only", "-f", roles, "-d", libpq(server_url)], check=True)
+    other = pgtemp.start()
+    try:
+        subprocess.run([tool("psql"), "-q", "-d", libpq(other.url()), "-f", roles], check=True,
+                       capture_output=True)  # "role antre_test already exists" and the like are harmless
+        with psycopg.connect(libpq(other.url()), autocommit=True) as conn:
+            conn.execute("CREATE DATABASE antre")
+        subprocess.run([tool("pg_restore"), "--exit-on-error", "-d", libpq(other.url("antre")), dump], check=True)
+        restored = make_url(other.url("antre"))
+        with psycopg.connect(libpq(other.url("antre")), autocommit=True) as conn:
+            owner = conn.execute("SELECT tableowner FROM pg_tables WHERE tablename = 'tickets'").fetchone()[0]
+            verifier = conn.execute("SELECT rolpassword FROM pg_authid WHERE rolname = 'antre_pc_kiosk1'").fetchone()[0]
+            # Before reopening: today's numbers jump past any paper ticket issued after the backup.
+            conn.execute("UPDATE daily_sequences SET last_number = last_number + 100 WHERE business_date = %s",
+                         (now.date(),))
+        assert owner == "antre_admin" and verifier.startswith("SCRAM-SHA-256$")
+        kiosk = open_database(as_kiosk.set(host=restored.host, port=restored.port, database="antre")
+                              .render_as_string(hide_password=False))
+        assert ok(kiosk, lambda s: issue_ticket(s, "A", now=now)).ticket.code == "A-102"
+        kiosk.kw["bind"].dispose()
+    finally:
+        other.stop()
