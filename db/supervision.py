@@ -17,7 +17,8 @@ from db import lookup
 from db.errors import NotFound, Refused
 from db.events import record
 from db.models import Agency, DailySequence, Event, EventKind, Operator, Role, Ticket, TicketStatus
-from db.operators import add_operator, disable_operator, set_pin
+from db.operators import SignIn, add_operator, disable_operator, set_pin
+from db.pins import guarded_check, locked_operator
 from db.views import TicketView
 
 RANK = {Role.OPERATOR: 0, Role.SUPERVISOR: 1, Role.ADMIN: 2}
@@ -31,6 +32,26 @@ def require_role(session: Session, username: str, role: Role) -> Operator:
     if RANK[row.role] < RANK[role]:
         raise Refused(f"{row.username} is {row.role.value}: this needs a {role.value}", reason="forbidden")
     return row
+
+
+def authenticate(session: Session, username: str, pin: str, role: Role = Role.SUPERVISOR, *,
+                 now: datetime | None = None) -> SignIn:
+    """Check a supervisor's or admin's PIN (no counter is taken) under the one lockout rule of every
+    sign-in; a refusal is returned, not raised, so its count and event commit."""
+    now = lookup.utc(now)
+    row = locked_operator(session, username[:100])
+    if row is None or not row.active:
+        record(session, EventKind.SIGN_IN_FAILED, now, username=username[:100], why="unknown", supervision=True)
+        return SignIn(False, "unknown", "unknown or disabled user", username)
+    check = guarded_check(session, row, pin, [row.pin_hash], now, operator_id=row.id, supervision=True)
+    if not check.ok:
+        return SignIn(False, check.reason, check.message, username, locked_until=check.locked_until,
+                      tries_left=check.tries_left)
+    if RANK[row.role] < RANK[role]:
+        record(session, EventKind.SIGN_IN_FAILED, now, operator_id=row.id, why="not_allowed", supervision=True)
+        return SignIn(False, "not_allowed", f"{row.username} is {row.role.value}: this needs a {role.value}",
+                      username)
+    return SignIn(True, "ok", "signed in", row.username, row.display_name, row.role.value, row.must_change_pin)
 
 
 def _within_agency(actor: Operator, agency_id: int) -> None:

@@ -148,3 +148,20 @@ def test_backup_copies_a_live_sqlite_database(sessions, db_url, tmp_path, now):
         assert copy.execute("SELECT code FROM tickets").fetchall() == [("A-001",)]
     with pytest.raises(Exception, match="exists already"):
         backup(db_url, tmp_path / "copy.sqlite3")
+
+
+def test_authenticate_checks_role_and_counts_wrong_pins(sessions, staff, now):
+    from db.supervision import authenticate
+
+    with unit_of_work(sessions) as s:
+        assert authenticate(s, "sari", "5555", now=now).ok
+        assert authenticate(s, "admin", "2468", Role.ADMIN, now=now).ok
+        assert authenticate(s, "sari", "5555", Role.ADMIN, now=now).reason == "not_allowed"
+        assert authenticate(s, "siti", "1234", now=now).reason == "not_allowed"  # an operator
+        assert authenticate(s, "nobody", "1234", now=now).reason == "unknown"
+    for _ in range(5):
+        with unit_of_work(sessions) as s:
+            result = authenticate(s, "rudi", "0000", now=now)
+    assert result.reason == "locked"
+    with unit_of_work(sessions) as s:
+        assert authenticate(s, "rudi", "6666", now=now).reason == "locked"  # even the right PIN, for now
