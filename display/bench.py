@@ -144,13 +144,20 @@ def run(calls: int, interval: float, idle_seconds: float, mute: bool,
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m display.bench", description=__doc__)
+    args_in = sys.argv[1:] if argv is None else argv
+    if args_in[:1] == ["airtime"]:  # the voice's backlog and latency over a simulated busy hour
+        from display.airtime_bench import main as airtime
+
+        return airtime(args_in[1:])
+    parser = argparse.ArgumentParser(prog="python -m display.bench", description=__doc__,
+                                     epilog="`python -m display.bench airtime --help`: announcement backlog and "
+                                            "call -> voice-start latency for a simulated busy hour.")
     parser.add_argument("--calls", type=int, default=60)
     parser.add_argument("--interval", type=float, default=0.35, help="seconds between calls")
     parser.add_argument("--idle", type=float, default=10.0, help="seconds of idle CPU measurement")
     parser.add_argument("--mute", action="store_true", help="no speech while measuring")
     parser.add_argument("--size", default="1920x1080", help="window size, e.g. 3840x2160 or 1080x1920")
-    args = parser.parse_args(argv)
+    args = parser.parse_args(args_in)
     width, height = (int(v) for v in args.size.lower().split("x"))
     figures = run(args.calls, args.interval, args.idle, args.mute, (width, height))
     print(f"call -> repaint over {figures['calls']:.0f} calls (SQLite, file-change watcher + 1 s heartbeat poll): "

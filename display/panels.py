@@ -261,6 +261,7 @@ class Grid:
         if self.per_page >= self.n:  # one page: no more rows than needed, so tiles stay close together
             self.rows = math.ceil(self.n / self.cols)
         self.pages = math.ceil(self.n / self.per_page)
+        self.per_page = math.ceil(self.n / self.pages)  # balanced: no last page with a lone tile
         self.gap = gap
         self.tile_w = (width - gap * (self.cols - 1)) / self.cols
         self.tile_h = min(self.px * 1.4 * 1.25, (height - gap * (self.rows - 1)) / self.rows)

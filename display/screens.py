@@ -159,6 +159,9 @@ def render_all(outdir: Path) -> list[Path]:
                 rig.window.highlight(rig.window.now_calling.call)  # type: ignore[arg-type]
                 out.append(rig.grab(target / "1920x1080-new-call.png"))
                 rig.window.clear_highlight()
+                rig.controller.stop()  # or its next heartbeat would clear the offline mark before the grab
+                for signal in ("changed", "online", "heard"):  # and a read still in flight would too
+                    getattr(rig.controller.watcher, signal).disconnect()
                 rig.window.set_online(False)
                 out.append(rig.grab(target / "1920x1080-offline.png"))
                 rig.window.set_online(True)

@@ -101,3 +101,35 @@ def test_every_text_is_legible_from_the_farthest_seat_with_the_full_demo_venue(q
         calls = {d.text for d in drawn if d.role == "call" and "-" in d.text}
         assert len(calls) >= 4, f"{size}: the current call and at least 3 before it, got {calls}"
         assert {str(n) for n in range(1, 27)} <= tiles, f"{size}: counters missing from the pages"
+
+
+def _contrast(a: str, b: str) -> float:
+    """WCAG 2 contrast ratio of two #RRGGBB colours."""
+    def lum(colour: str) -> float:
+        c = [int(colour.lstrip("#")[i:i + 2], 16) / 255 for i in (0, 2, 4)]
+        c = [x / 12.92 if x <= 0.03928 else ((x + 0.055) / 1.055) ** 2.4 for x in c]
+        return 0.2126 * c[0] + 0.7152 * c[1] + 0.0722 * c[2]
+
+    high, low = sorted((lum(a), lum(b)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def test_every_text_and_background_pair_of_the_display_is_at_least_4_5_to_1() -> None:
+    import tomllib
+
+    from display import paint
+    from display.screens import DEMO
+    from qtkit.theme import text_on
+
+    pairs = {  # text on background, as the panels paint them
+        "text on panel": (paint.TEXT, paint.PANEL), "text on dim panel": (paint.TEXT, paint.PANEL_DIM),
+        "subtitle on panel": (paint.SUB, paint.PANEL), "subtitle on dim panel": (paint.SUB, paint.PANEL_DIM),
+        "closed counter": (paint.CLOSED, paint.PANEL_DIM), "highlighted call": (paint.HIGHLIGHT_INK, paint.HIGHLIGHT),
+        "header text": (paint.TEXT, paint.BG), "header date": (paint.SUB, paint.BG),
+        "header zone/warning": (paint.HIGHLIGHT, paint.BG), "offline banner": (paint.TEXT, paint.OFFLINE),
+    }
+    venue = tomllib.loads(DEMO.read_text(encoding="utf-8"))
+    for agency in venue["agencies"]:  # service chips on the waiting pages
+        pairs[f"chip {agency['code']}"] = (text_on(agency["color"]), agency["color"])
+    low = {name: round(_contrast(*pair), 2) for name, pair in pairs.items() if _contrast(*pair) < 4.5}
+    assert not low, low
