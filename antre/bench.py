@@ -23,6 +23,7 @@ from typing import Any
 
 from sqlalchemy import insert, select
 
+from antre.scratch import claim, mark
 from db import QueueEmpty, open_database, unit_of_work
 from db.config import apply_config, parse_config
 from db.models import Event, Service, Ticket
@@ -49,6 +50,7 @@ def _venue_file(folder: Path) -> Path:
 def _prepare(url: str, folder: Path) -> None:
     with unit_of_work(open_database(url, create=True)) as s:
         apply_config(s, parse_config(_venue_file(folder)))
+        mark(s, "bench")
 
 
 def _percentiles(samples: list[float]) -> dict[str, float]:
@@ -182,7 +184,8 @@ def run_bench(args: argparse.Namespace) -> int:
     with tempfile.TemporaryDirectory(prefix="antre-bench-") as tmp:
         folder = Path(tmp)
         names = ("single", "contended", "saturated", "history")
-        urls = {name: args.db or f"sqlite:///{folder / (name + '.sqlite3')}" for name in names}
+        own = claim(args.db, "bench") if args.db is not None else None  # never someone's real venue
+        urls = {name: own or f"sqlite:///{folder / (name + '.sqlite3')}" for name in names}
         if args.db:
             print("note: --db given; all three runs share it", file=sys.stderr)
         for name, url in urls.items():

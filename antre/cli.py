@@ -31,16 +31,17 @@ def _run(args: argparse.Namespace, action: Callable[[Session], Any]) -> Any:
 
 
 def cmd_init(args: argparse.Namespace) -> int:
-    from db.config import load_config
-
-    from db.config import parse_config
-
     from antre.venue_sections import app_section_checks
+    from db.config import apply_config, parse_config
 
     checks = app_section_checks()  # the apps' own checks of [kiosk], [printer], [display], [counter]
-    parse_config(Path(args.config), sections=checks)  # a bad venue file is reported before any database is created
+    path = Path(args.config)
+    cfg = parse_config(path, sections=checks)  # a bad venue file is reported before any database is created
+    cfg, warning = initial_pins(cfg, path.name)
     with unit_of_work(_sessions(args, create=True)) as session:
-        counts = load_config(session, Path(args.config), sections=checks)
+        counts = apply_config(session, cfg, base=path.parent)
+    if warning:
+        print(warning, file=sys.stderr)
     emit(args, counts, "Loaded " + ", ".join(f"{n} {k}" for k, n in counts.items()) + f" from {args.config}")
     return 0
 
@@ -56,6 +57,24 @@ def _category(session: Session, given: str) -> str:
         raise Refused(f"unknown priority category {given!r}: the venue defines {', '.join(known.values())}",
                       reason="bad_category")
     return known[given.strip().casefold()]
+
+
+def initial_pins(cfg: Any, name: str) -> tuple[Any, str]:
+    """The config as `antre init` loads it, and a warning about the PINs in the file: a demo venue's
+    public PINs are dropped; real initial PINs are loaded (they must be changed at the first sign-in)."""
+    with_pin = [o.username for o in cfg.operators if o.pin]
+    if not with_pin:
+        return cfg, ""
+    if cfg.venue.demo:
+        operators = [o.model_copy(update={"pin": None}) for o in cfg.operators]
+        return cfg.model_copy(update={"operators": operators}), (
+            f"warning: {name} is a demo venue (demo = true): its {len(with_pin)} public PINs work only in "
+            "`antre demo` and were not loaded; give each operator a PIN with `antre operator set-pin USER`")
+    return cfg, (
+        f"warning: {name} holds initial PINs for {len(with_pin)} operators ({', '.join(with_pin[:5])}"
+        f"{', ...' if len(with_pin) > 5 else ''}): anyone who reads the file can sign in as them until they "
+        "change it at their first sign-in. Hand them out in person, keep the file private, or remove the "
+        "PINs and use `antre operator set-pin USER`")
 
 
 def cmd_issue(args: argparse.Namespace) -> int:

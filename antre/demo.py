@@ -20,6 +20,7 @@ from typing import Any
 from sqlalchemy import select
 
 from antre.demo_world import DemoWorld, demo_services
+from antre.scratch import claim, mark
 from db import open_database, unit_of_work
 from db.config import apply_config, parse_config
 from db.events import events_after
@@ -55,17 +56,17 @@ def _staff(cfg: Any, count: int) -> list[tuple[str, str]]:
 
 def prepare(folder: Path, venue: Path, counters: int) -> tuple[str, list[tuple[str, str, str]]]:
     """A fresh demo database with officers signed in; returns its URL and (counter, user, pin)."""
-    folder.mkdir(parents=True, exist_ok=True)
     db_file = folder / "demo.sqlite3"
-    for suffix in ("", "-wal", "-shm", ".writer-lock"):
-        Path(f"{db_file}{suffix}").unlink(missing_ok=True)
-    url = f"sqlite:///{db_file}"
+    # A demo.sqlite3 it did not make is left alone; its own from an earlier run is made afresh.
+    url = claim(f"sqlite:///{db_file.absolute()}", "demo")
+    folder.mkdir(parents=True, exist_ok=True)
     cfg = _relaxed_venue(venue)
     pins = {o.username: o.pin for o in cfg.operators}
     staff = [(c, u, pins[u] or "") for c, u in _staff(cfg, counters)]
     sessions = open_database(url, create=True)
     with unit_of_work(sessions) as s:
         apply_config(s, cfg, base=venue.parent)
+        mark(s, "demo")
     for counter, user, pin in staff:
         with unit_of_work(sessions) as s:
             sign_in(s, counter, user, pin)

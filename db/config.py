@@ -59,6 +59,9 @@ class VenueSection(_Strict):
     hours: HoursT | None = None
     ticker: str = ""
     ticket_footer: str = ""
+    # A demo venue: its operators' PINs are public, so `antre init` loads it without them (only
+    # `antre demo`, on a database it makes itself, signs in with them).
+    demo: bool = False
     priority_categories: list[PriorityCategorySection] = Field(
         default_factory=lambda: [PriorityCategorySection(**c) for c in DEFAULT_CATEGORIES], min_length=1)
 
