@@ -219,6 +219,11 @@ def layout_problems(window: Any, screen: str) -> list[str]:
             problems.append(f"{name} is cut ({lab.width()}x{lab.height()})")
         if lab.font().pixelSize() < MIN_TEXT_PX:
             problems.append(f"{name} is {lab.font().pixelSize()} px")
+    boxes = [(lab, QRect(lab.mapTo(window, QPoint(0, 0)), lab.size())) for lab in labels]
+    for i, (la, ra) in enumerate(boxes):
+        for lb, rb in boxes[i + 1:]:
+            if ra.intersects(rb) and not (la.isAncestorOf(lb) or lb.isAncestorOf(la)):
+                problems.append(f"{screen}: labels {la.text()[:30]!r} and {lb.text()[:30]!r} overlap")
     targets = [b for b in window.findChildren(QAbstractButton) if b.isVisible()]
     rects: list[tuple[str, QRect]] = []
     for b in targets:

@@ -155,6 +155,7 @@ class ConfirmScreen(QWidget):
         self.req_title.setText(tr("requirements", lang))
         for w in self.req_items:
             self.req_box.removeWidget(w)
+            w.hide()  # deleteLater waits for the event loop: hidden now, so no old line shows under a new one
             w.deleteLater()
         items = list(service.requirements_en if en else service.requirements)
         self.req_items = [label("\u2610  " + item, BODY + 2) for item in items] or [
