@@ -11,6 +11,7 @@ thread is the only caller of the synthesizer, which in turn is the only owner of
 from __future__ import annotations
 
 import logging
+import os
 import queue
 import re
 import shutil
@@ -143,11 +144,24 @@ class AnnouncementQueue(QObject):
             self._rendered.emit(job)
 
     def _keep(self, job: Job) -> None:
-        """A copy of the announcement's WAV in the record folder (for PA systems and demos)."""
+        """A copy of the announcement's WAV in the record folder (for PA systems and demos).
+
+        A call merged into this announcement (a recall while its call still waited) was announced
+        by this same sound: it gets a link to it, `...-0007+1-A-007.wav`, so every call and recall
+        has its file.
+        """
         assert self.record is not None and job.rendered is not None
         self.record.mkdir(parents=True, exist_ok=True)
         code = re.sub(r"[^A-Za-z0-9-]", "_", job.announcement.code)
-        shutil.copyfile(job.rendered.path, self.record / f"{datetime.now():%H%M%S}-{job.seq:04d}-{code}.wav")
+        stamp = f"{datetime.now():%H%M%S}-{job.seq:04d}"
+        first = self.record / f"{stamp}-{code}.wav"
+        shutil.copyfile(job.rendered.path, first)
+        for k in range(1, job.merged + 1):
+            other = self.record / f"{stamp}+{k}-{code}.wav"
+            try:
+                os.link(first, other)
+            except OSError:  # a file system without hard links
+                shutil.copyfile(first, other)
 
     def _on_problem(self, text: str) -> None:
         if text != self._warning:

@@ -100,3 +100,21 @@ def test_airtime_simulation_of_a_busy_hour_keeps_the_backlog_bounded(tmp_path: P
     unbounded = simulate(heavy, durations, calls_per_minute=6.0, minutes=60, recall_share=0.1, seed=7,
                          adaptive=False)
     assert unbounded.max_backlog > 3 * result.max_backlog  # full announcements alone fall behind
+
+
+def test_a_merged_recall_shares_the_recorded_wav_of_its_announcement(qtbot: Any, tmp_path: Path) -> None:
+    folder = tmp_path / "announcements"
+    speech = AnnouncementQueue(Renderer(RecordingSynth(), SpeechSettings()), None, record=folder)
+    done: list[Any] = []
+    speech.finished.connect(done.append)
+    try:
+        for n in (1, 2, 3):
+            speech.announce(announcement(f"A-00{n}", "Loket 1"))
+        speech.announce(announcement("A-003", "Loket 1"))  # the recall of a call still waiting
+        qtbot.waitUntil(lambda: len(done) == 3, timeout=10_000)
+    finally:
+        speech.stop()
+    names = sorted(p.name.split("-", 2)[2] for p in folder.glob("*.wav"))
+    assert names == ["A-001.wav", "A-002.wav", "A-003.wav", "A-003.wav"]  # one file per call and recall
+    linked = [p for p in folder.glob("*+1-A-003.wav")]
+    assert len(linked) == 1 and linked[0].stat().st_nlink == 2
