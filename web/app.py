@@ -107,6 +107,7 @@ async def ticket_events(request: Request) -> Response:
         raise
     if sub.latest is None and sub.sent is None:
         sub.offer(json.dumps(state.to_json(), separators=(",", ":")))
+    hub.service_of.setdefault(ticket_id, state.service_id)  # later batches skip it unless its service moves
     return _stream(hub, sub, valid_until=(day, ZoneInfo(tz)))
 
 
