@@ -146,9 +146,6 @@ class Venue(Base):
     # The kiosks' staff PIN has no username: its lockout count lives here (see db.pins.guarded_check).
     staff_failed_attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     staff_locked_until: Mapped[datetime | None]
-    # The kiosks' staff PIN has no username: its lockout count lives here (see db.pins.guarded_check).
-    staff_failed_attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
-    staff_locked_until: Mapped[datetime | None]
 
 
 class Agency(Base):
@@ -233,6 +230,11 @@ class Counter(Base):
     operator_id: Mapped[int | None] = mapped_column(ForeignKey("operators.id"), index=True)
     sort_order: Mapped[int] = mapped_column(Integer, default=0)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # The priority ratio's memory: +n after n priority calls in a row today, -n after n regular
+    # ones (run_date says which day). Kept on the row the call updates anyway, so choosing the
+    # next ticket needs no read of the event log (one statement on the hot path).
+    priority_run: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
+    run_date: Mapped[date | None] = mapped_column(Date)
 
     services: Mapped[list[Service]] = relationship(
         secondary=counter_services, back_populates="counters", order_by="Service.sort_order"

@@ -15,11 +15,11 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from db import lookup
+from db import hotpath, lookup
 from db.errors import QueueEmpty, Refused
 from db.events import record
 from db.hours import describe, is_open
-from db.models import Counter, DailySequence, Event, EventKind, Ticket, TicketStatus
+from db.models import Counter, DailySequence, EventKind, Ticket, TicketStatus
 from db.stats import learn_service_time, position_of
 from db.views import IssuedTicket, TicketView
 
@@ -52,6 +52,10 @@ def issue_ticket(
 ) -> IssuedTicket:
     """Issue the next ticket of a service today, refusing when closed, inactive or over quota."""
     now = lookup.utc(now)
+    if priority_category is None:  # the common case, in a few statements; anything else goes on below
+        fast = hotpath.issue(session, service_code, priority=priority, category=None, now=now)
+        if fast is not None:
+            return fast
     venue = lookup.venue(session)
     service = lookup.service(session, service_code)
     if not service.active or not service.agency.active:
@@ -111,19 +115,20 @@ def _waiting(service_ids: list[int], day: object, priority: bool) -> tuple[Any, 
     )
 
 
-def _priority_turn(session: Session, ctr: Counter, day: object, every_p: int, every_r: int) -> bool:
+def _priority_turn(ctr: Counter, day: object, every_p: int, every_r: int) -> bool:
     """Whether the ratio gives the next call to a priority ticket (both kinds waiting)."""
-    recent = session.scalars(
-        select(Ticket.priority)
-        .join(Event, Event.ticket_id == Ticket.id)
-        .where(Event.counter_id == ctr.id, Event.kind == EventKind.CALLED, Ticket.business_date == day)
-        .order_by(Event.id.desc())
-        .limit(max(every_p, every_r))
-    ).all()
-    if not recent:
+    run = ctr.priority_run if ctr.run_date == day else 0
+    if run == 0:
         return True
-    run = next((i for i, p in enumerate(recent) if p != recent[0]), len(recent))
-    return run < every_p if recent[0] else run >= every_r
+    return run < every_p if run > 0 else -run >= every_r
+
+
+def next_run(run: int, run_date: object, day: object, priority: bool) -> int:
+    """The counter's run after calling a ticket: +n priority calls in a row, -n regular ones."""
+    run = run if run_date == day else 0
+    if priority:
+        return run + 1 if run > 0 else 1
+    return run - 1 if run < 0 else -1
 
 
 def _call(session: Session, ctr: Counter, ticket: Ticket, now: datetime) -> TicketView:
@@ -135,6 +140,8 @@ def _call(session: Session, ctr: Counter, ticket: Ticket, now: datetime) -> Tick
     ticket.counter_id = ctr.id
     ticket.operator_id = ctr.operator_id
     ticket.recall_count = 0
+    ctr.priority_run = next_run(ctr.priority_run, ctr.run_date, ticket.business_date, ticket.priority)
+    ctr.run_date = ticket.business_date
     try:
         session.flush()
     except IntegrityError:
@@ -147,6 +154,9 @@ def _call(session: Session, ctr: Counter, ticket: Ticket, now: datetime) -> Tick
 def call_next(session: Session, counter_code: str, *, now: datetime | None = None) -> TicketView:
     """Call the next waiting ticket among the counter's services, honouring the priority ratio."""
     now = lookup.utc(now)
+    fast = hotpath.call(session, counter_code, now=now)  # the common case; refusals are worded below
+    if fast is not None:
+        return fast
     ctr = lookup.counter(session, counter_code)
     lookup.require_free(session, ctr)
     venue = lookup.venue(session)
@@ -155,7 +165,7 @@ def call_next(session: Session, counter_code: str, *, now: datetime | None = Non
     has_priority = _any_waiting(session, service_ids, day, True)
     has_regular = _any_waiting(session, service_ids, day, False)
     if has_priority and has_regular:
-        first = _priority_turn(session, ctr, day, venue.priority_every, venue.regular_every)
+        first = _priority_turn(ctr, day, venue.priority_every, venue.regular_every)
     else:
         first = has_priority
     # The other kind is the fallback when another counter took the last ticket of the first kind.
