@@ -10,6 +10,8 @@ APT_PACKAGES=(
   libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libdbus-1-3  # Qt offscreen/xcb
   libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 libxcb-xinerama0 libxcb-randr0
   libxcb-render-util0 libxcb-image0
+  libxrandr2 libx11-xcb1 libxcb-xkb1 libxcb-shm0 libxcb-sync1 libxcb-xfixes0 libxcb-render0  # QtMultimedia's
+  libxcb-glx0 libxcb-util1 libxext6 libxrender1             # FFmpeg plugin and xcb (tests/test_qt_plugins.py)
   fonts-dejavu-core fonts-noto-core                         # readable fonts for kiosk and TV
   libusb-1.0-0                                              # USB ticket printers (pyusb)
   postgresql                                                # the LAN database, for its tests
