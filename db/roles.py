@@ -30,10 +30,12 @@ Column-level grants where a table mixes what a role may and may not change:
   bring back a disabled account. PostgreSQL grants are per column, not per row: a counter role could
   write another officer's PIN hash. Preventing that needs the check inside the server (a SECURITY DEFINER
   sign-in function); here the blast radius is one building's counters, whose PCs are staff-only.
-- operators, reading: every role reads whole operator rows, PIN hashes included. The engine loads full
-  Operator rows wherever it shows who holds a counter (stats.counter_views, TicketView.of), and the
-  kiosk's lockdown exit checks a supervisor's PIN itself (operators.check_staff_pin). Hiding `pin_hash`
-  from displays needs that column deferred in the model first; then give display `hide=("pin_hash",)`.
+- operators, reading: the engine loads whole Operator rows (PIN hash included) wherever it shows who
+  holds a counter (stats.counter_views, TicketView.of), so hiding the `pin_hash` column would break the
+  TVs' screens. Rows are hidden instead, by row-level security: a display sees no operator at all (a TV
+  shows no officer's name; the engine then sees "no operator", as for a free counter), a kiosk sees
+  only supervisors and admins, whose PINs open its lockdown (operators.check_staff_pin verifies them on
+  the kiosk). Foreign-key checks and the table's owner (antre_admin) are not affected by row security.
 - tickets: the kiosk updates only what requeue, bookings.redeem and mark_print_failed set.
 - events: INSERT for the writers, UPDATE/DELETE for nobody but the admin: the audit trail is append-only.
 - secrets (the ticket-token key): the kiosk reads it to print and check QR codes; `antre db roles`
@@ -76,6 +78,7 @@ class Access:
     hide: tuple[str, ...] = ()
     insert: bool = False
     update: tuple[str, ...] | bool = ()
+    rows: str = "true"  # an SQL condition: which rows it sees and changes (row-level security)
 
 
 READ = Access()
@@ -90,7 +93,7 @@ POLICY: dict[str, dict[str, Access]] = {
     # priority_run/run_date: call_next keeps the counter's priority-ratio run on its own row.
     "counters": {"display": READ, "kiosk": READ,
                  "counter": Access(update=("is_open", "operator_id", "priority_run", "run_date"))},
-    "operators": {"display": READ, "kiosk": READ,
+    "operators": {"display": Access(rows="false"), "kiosk": Access(rows="role IN ('supervisor', 'admin')"),
                   "counter": Access(update=("failed_attempts", "locked_until", "pin_hash", "must_change_pin"))},
     # issue_ticket's upsert: INSERT ... ON CONFLICT DO UPDATE SET last_number ... RETURNING last_number.
     "daily_sequences": {"display": READ, "kiosk": Access(insert=True, update=("last_number",)), "counter": READ},
@@ -170,6 +173,18 @@ def _grants(kind: str, table: str, access: Access) -> list[str]:
     return out
 
 
+def _row_security(table: str, kinds: dict[str, Access]) -> list[str]:
+    # One policy per limited group, named after it; a table none of them filters has row security off.
+    sql = [f"DROP POLICY IF EXISTS {ident(group(kind))} ON {ident(table)}" for kind in LIMITED]
+    if all(access.rows == "true" for access in kinds.values()):
+        return [*sql, f"ALTER TABLE {ident(table)} DISABLE ROW LEVEL SECURITY"]
+    sql.append(f"ALTER TABLE {ident(table)} ENABLE ROW LEVEL SECURITY")
+    for kind, access in kinds.items():
+        sql.append(f"CREATE POLICY {ident(group(kind))} ON {ident(table)} TO {ident(group(kind))} "
+                   f"USING ({access.rows}) WITH CHECK ({access.rows})")
+    return sql
+
+
 def _create_group(name: str) -> str:
     # CREATE ROLE has no IF NOT EXISTS; a DO block keeps the whole script re-runnable in psql too.
     return (f"DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = {literal(name)}) THEN "
@@ -210,6 +225,7 @@ def group_sql(database: str, sequence_of: Callable[[str], str] | None = None) ->
     # Every PC checks the schema version when it opens the database.
     sql.append(f"GRANT SELECT ON TABLE alembic_version TO {limited}")
     for table, kinds in POLICY.items():
+        sql += _row_security(table, kinds)
         for kind, access in kinds.items():
             sql += _grants(kind, table, access)
             if access.insert and table in sequences:

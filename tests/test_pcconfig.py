@@ -126,8 +126,9 @@ def test_the_file_add_pc_describes_opens_the_pcs_own_login(pg_server: Any, venue
         assert main(["db", "roles", "--db", admin_url]) == 0
         assert main(["db", "roles", "add-pc", "kiosk7", "--kind", "kiosk", "--db", admin_url]) == 0
         out = capsys.readouterr().out
-        snippet = "\n".join(line.strip().split("   #")[0] for line in out.splitlines()
-                            if line.startswith("  ") and not line.startswith("   "))
+        lines = out.splitlines()
+        start = next(i for i, line in enumerate(lines) if line.startswith("On that PC")) + 1
+        snippet = "\n".join(line.strip().split("   #")[0] for line in lines[start:start + 3])
         assert snippet.startswith("[database]\nurl = \"postgresql://antre_pc_kiosk7@")
         # The PC: its antre.toml and password file in its own config folder, owner-only.
         pc = tmp_path / "pc" / "antre"

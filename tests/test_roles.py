@@ -47,7 +47,7 @@ def pg_db(pg_server: Any, venue_file: Path) -> Iterator[str]:
 
 
 @pytest.fixture
-def pcs(pg_db: str, tmp_path: Path, capsys: Any) -> Iterator[dict[str, sessionmaker[Session]]]:
+def pcs(pg_db: str, pg_server: Any, tmp_path: Path, capsys: Any) -> Iterator[dict[str, sessionmaker[Session]]]:
     """`antre db roles` then one PC per kind; each kind's sessions connect as that PC's login role."""
     assert main(["db", "roles", "--db", pg_db]) == 0
     makers: dict[str, sessionmaker[Session]] = {}
@@ -58,8 +58,9 @@ def pcs(pg_db: str, tmp_path: Path, capsys: Any) -> Iterator[dict[str, sessionma
         makers[kind] = open_database(url.render_as_string(hide_password=False))
     capsys.readouterr()
     yield makers
-    for maker in makers.values():
+    for kind, maker in makers.items():
         maker.kw["bind"].dispose()
+        pg_server.execute(f"DROP ROLE IF EXISTS antre_pc_t{kind}")  # roles outlive the database
 
 
 @pytest.fixture
@@ -132,8 +133,12 @@ def test_display_reads_what_it_shows_and_changes_nothing(pcs: dict[str, sessionm
     ok(admin, lambda s: sign_in(s, "L1", "siti", "1234", now=now))
     ok(admin, lambda s: open_counter(s, "L1", now=now))
     ok(admin, lambda s: call_next(s, "L1", now=now))
-    counters = ok(display, stats.counter_views)  # loads the operator at the counter
-    assert {c.code: c.ticket.code if c.ticket else None for c in counters}["L1"] == "A-001"
+    counters = {c.code: c for c in ok(display, stats.counter_views)}  # loads the operator at the counter
+    assert counters["L1"].ticket.code == "A-001" and counters["L1"].is_open
+    # No operator row, so no PIN hash, ever reaches a TV in the lobby: to it every counter is unmanned.
+    assert counters["L1"].operator is None and counters["L1"].ticket.operator is None
+    assert {c.code: c for c in ok(admin, stats.counter_views)}["L1"].operator == "siti"
+    assert ok(display, lambda s: s.scalars(select(Operator.username)).all()) == []
     assert {q.code: q.waiting for q in ok(display, lambda s: stats.service_queues(s, now=now))}["A"] == 0
     assert ok(display, catalog.venue_view).name == "MPP Uji Coba"
     assert ok(display, catalog.agencies)
@@ -181,6 +186,8 @@ def test_kiosk_issues_and_requeues_but_calls_nothing(pcs: dict[str, sessionmaker
     # Leaving the lockdown: the staff PIN, with its lockout count on the venue row.
     assert ok(kiosk, lambda s: staff_pin_ok(s, "0000", now=now)) is False
     assert ok(kiosk, lambda s: staff_pin_ok(s, "2468", now=now)) is True
+    # ...which is all it sees of the operators: the staff whose PIN opens it, no officer's.
+    assert ok(kiosk, lambda s: s.scalars(select(Operator.username)).all()) == ["admin"]
     # Never a counter's action, an operator account, the configuration or the event history.
     refused(kiosk, lambda s: call_next(s, "L2", now=now))
     refused(kiosk, lambda s: open_counter(s, "L2", now=now))
@@ -301,6 +308,8 @@ def test_print_shows_the_sql_without_connecting(capsys: Any) -> None:
     assert 'GRANT INSERT ON TABLE "tickets" TO "antre_kiosk";' in sql
     assert 'GRANT UPDATE ("staff_failed_attempts", "staff_locked_until") ON TABLE "venue" TO "antre_kiosk";' in sql
     assert 'GRANT USAGE ON SEQUENCE "tickets_id_seq" TO "antre_kiosk";' in sql
+    assert 'ALTER TABLE "operators" ENABLE ROW LEVEL SECURITY;' in sql
+    assert 'CREATE POLICY "antre_display" ON "operators" TO "antre_display" USING (false) WITH CHECK (false);' in sql
     assert "antre_display" in sql and 'TO "antre_display";\nGRANT INSERT' not in sql
 
 
@@ -329,8 +338,8 @@ def test_a_refused_action_on_the_command_line_is_one_line(pcs: dict[str, session
 # --- docs/postgresql.md's backup, restore on another server and numbering bump ------------------
 
 
-def test_backup_restores_on_another_server_with_the_pcs_logins(pg_db: str, tmp_path: Path, capsys: Any,
-                                                               now: Any) -> None:
+def test_backup_restores_on_another_server_with_the_pcs_logins(pg_db: str, pg_server: Any, tmp_path: Path,
+                                                               capsys: Any, now: Any) -> None:
     import glob
     import shutil
     import subprocess
@@ -380,3 +389,4 @@ def test_backup_restores_on_another_server_with_the_pcs_logins(pg_db: str, tmp_p
         kiosk.kw["bind"].dispose()
     finally:
         other.stop()
+        pg_server.execute("DROP ROLE IF EXISTS antre_pc_kiosk1")
