@@ -13,6 +13,8 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--lang", choices=["id", "en"], help="UI language (default: [counter].language, else id)")
     p.add_argument("--survey", action="store_true", help="also open the citizen's IKM survey screen (on the "
                    "second monitor when there is one) after each finished ticket")
+    p.add_argument("--supervisor", action="store_true", help="the supervisor's screen instead: every counter "
+                   "live, open/close services, quotas, move or cancel tickets, today's report")
     p.set_defaults(handler=_counter)
 
 

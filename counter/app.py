@@ -4,8 +4,22 @@ from __future__ import annotations
 
 import argparse
 import os
+from typing import Any
 
 from db.database import default_url
+
+
+def _supervisor(app: Any, args: argparse.Namespace) -> int:
+    from counter.supervisor import SupervisorWindow
+    from qtkit.worker import DbWorker
+
+    window = SupervisorWindow(DbWorker(args.db or default_url()), lang=getattr(args, "lang", None) or "id")
+    window.resize(1366, 768)
+    window.show() if args.windowed else window.showMaximized()
+    try:
+        return int(app.exec())
+    finally:
+        window.shutdown()
 
 
 def main(args: argparse.Namespace) -> int:
@@ -16,6 +30,8 @@ def main(args: argparse.Namespace) -> int:
     from qtkit.snapshots import install_snapshots
 
     app = create_app("antre-counter")  # Ctrl+C and `systemctl stop` end the shift cleanly
+    if getattr(args, "supervisor", False):
+        return _supervisor(app, args)
     window = build_console(args.db or default_url(), counter=args.counter, lang=getattr(args, "lang", None))
     # `antre demo` starts consoles already signed in and asks for periodic screenshots.
     user, _, pin = os.environ.get("ANTRE_DEMO_SIGNIN", "").partition(":")

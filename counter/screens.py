@@ -157,6 +157,27 @@ def render_all(outdir: Path) -> list[Path]:
         finally:
             os.rename(away, data)
         _wait(lambda: bool(c.online) and idle())
+        act(Action.NEXT)  # so the supervisor sees a counter at work
+        # The supervisor's screen on the same morning.
+        from counter.supervisor import SupervisorWindow
+        from qtkit.worker import DbWorker
+
+        boss = SupervisorWindow(DbWorker(url), poll_ms=100)
+        boss.resize(*SMALL)
+        boss.show()
+        boss.username.setText("dewi.lestari")
+        boss.pin.setText(sample.PINS["dewi.lestari"])
+        boss.submit()
+        _wait(lambda: boss.board is not None)
+        for index, name in ((0, "counters"), (1, "services"), (3, "report")):
+            boss.tabs.setCurrentIndex(index)
+            _wait(lambda: True)
+            path = folder / f"supervisor_{name}_1366x768.png"
+            boss.grab().save(str(path))
+            saved.append(path)
+        boss.shutdown()
+        boss.deleteLater()
+        app.processEvents()
         window.shutdown()
         window.deleteLater()
 
@@ -180,6 +201,7 @@ def render_all(outdir: Path) -> list[Path]:
         other.shutdown()
         other.deleteLater()
         app.processEvents()
+
     return saved
 
 

@@ -8,15 +8,16 @@ writes carries `by` (the actor's username) in its detail and the actor as its op
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from db import lookup
 from db.errors import NotFound, Refused
 from db.events import record
-from db.models import Agency, DailySequence, Event, EventKind, Operator, Role, Ticket, TicketStatus
+from db.models import Agency, DailySequence, Event, EventKind, Operator, Role, Service, Ticket, TicketStatus
 from db.operators import SignIn, add_operator, disable_operator, set_pin
 from db.pins import guarded_check, locked_operator
 from db.views import TicketView
@@ -181,3 +182,32 @@ def _tag_last(session: Session, kind: EventKind, who: Operator) -> None:
         if isinstance(obj, Event) and obj.kind == kind:
             obj.detail = {**obj.detail, "by": who.username, "by_id": who.id}
 
+
+
+@dataclass(frozen=True, slots=True)
+class ServiceState:
+    """A service as a supervisor manages it: open or closed, its quota, issued and waiting today."""
+
+    code: str
+    name: str
+    name_en: str
+    agency: str
+    open: bool
+    daily_quota: int | None
+    issued_today: int
+    waiting: int
+
+
+def service_board(session: Session, *, now: datetime | None = None) -> list[ServiceState]:
+    """Every service of an active agency, closed ones included (so they can be opened again)."""
+    day = lookup.today(session, lookup.utc(now))
+    waiting = dict(session.execute(
+        select(Ticket.service_id, func.count()).where(Ticket.status == TicketStatus.WAITING,
+                                                      Ticket.business_date == day).group_by(Ticket.service_id)).all())
+    issued = dict(session.execute(select(DailySequence.service_id, DailySequence.last_number)
+                                  .where(DailySequence.business_date == day)).all())
+    rows = session.execute(
+        select(Service, Agency.code).join(Agency, Agency.id == Service.agency_id).where(Agency.active)
+        .order_by(Agency.sort_order, Service.sort_order)).all()
+    return [ServiceState(s.code, s.name, s.name_en or s.name, agency, s.active, s.daily_quota, issued.get(s.id, 0),
+                         waiting.get(s.id, 0)) for s, agency in rows]

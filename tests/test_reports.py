@@ -95,3 +95,13 @@ def test_wait_distribution(sessions, report_day):
     bins = dict(_report(sessions).wait_bins)
     # waits 10 11 12 14 19 21: five in 10-19, one in 20-29
     assert (bins[0], bins[10], bins[20], sum(bins.values())) == (0, 5, 1, 6)
+
+
+def test_a_long_period_read_in_chunks_gives_the_same_figures(sessions, report_day, monkeypatch):
+    import db.reports
+
+    whole = _report(sessions)
+    monkeypatch.setattr(db.reports, "CHUNK_DAYS", 1)  # the fixture day among empty days, read in 1-day chunks
+    with unit_of_work(sessions) as s:
+        chunked = build_report(s, date(2026, 11, 20), date(2026, 11, 26))
+    assert chunked.total == whole.total and chunked.sections == whole.sections

@@ -1,0 +1,85 @@
+"""The supervisor's screen, driven with qtbot: only supervisors get in, and every action lands in the database
+as an event naming them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from PySide6.QtCore import Qt
+from sqlalchemy import select
+
+from counter.supervisor import SupervisorWindow
+from db import unit_of_work
+from db.models import Event, EventKind, Service, Ticket
+from qtkit.worker import DbWorker
+from tests.counter_fixtures import PINS, counter_url, engine, issue  # noqa: F401 - fixtures
+
+
+@pytest.fixture
+def supervisor(qtbot: Any, counter_url: str) -> Any:
+    window = SupervisorWindow(DbWorker(counter_url), poll_ms=50)
+    qtbot.addWidget(window)
+    window.resize(1366, 768)
+    window.show()
+    yield window
+    window.shutdown()
+
+
+def _sign_in(qtbot: Any, window: SupervisorWindow, user: str) -> None:
+    window.username.setText(user)
+    window.pin.setText(PINS[user])
+    qtbot.mouseClick(window.go, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.go.isEnabled())
+
+
+def _rows(table: Any) -> dict[str, list[str]]:
+    return {table.item(r, 0).text(): [table.item(r, c).text() for c in range(table.columnCount())]
+            for r in range(table.rowCount())}
+
+
+def test_an_operator_is_refused(qtbot: Any, supervisor: SupervisorWindow) -> None:
+    _sign_in(qtbot, supervisor, "rina")
+    assert supervisor.stack.currentWidget() is supervisor.sign_in_page
+    assert supervisor.error.text() == "Hanya supervisor atau admin."
+
+
+def test_supervisor_sees_counters_and_acts(qtbot: Any, supervisor: SupervisorWindow, engine: Any) -> None:
+    first, second = issue(engine, "A", 2)
+    _sign_in(qtbot, supervisor, "sari")
+    assert supervisor.stack.currentWidget() is supervisor.main_page
+    qtbot.waitUntil(lambda: supervisor.service_table.rowCount() == 3 and supervisor.counter_table.rowCount() == 3)
+    assert set(_rows(supervisor.counter_table)) == {"L1", "L2", "L3"}
+    assert _rows(supervisor.service_table)["A"][3] == "2"  # waiting
+    assert _rows(supervisor.report_table)["A"][2] == "2"  # issued today
+    # Close service B from its row.
+    row = list(_rows(supervisor.service_table)).index("B")
+    supervisor.service_table.selectRow(row)
+    qtbot.mouseClick(supervisor.toggle_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: _rows(supervisor.service_table)["B"][4] == "tutup")
+    # Today's quota of A.
+    supervisor.service_table.selectRow(list(_rows(supervisor.service_table)).index("A"))
+    supervisor.quota.setValue(5)
+    qtbot.mouseClick(supervisor.quota_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: _rows(supervisor.service_table)["A"][5] == "2 / 5")
+    # Move one ticket to S, cancel the other.
+    supervisor.ticket_code.setText(first)
+    supervisor.move_target.setCurrentIndex(supervisor.move_target.findData("S"))
+    qtbot.mouseClick(supervisor.move_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: _rows(supervisor.service_table)["S"][3] == "1")
+    supervisor.ticket_code.setText(second)
+    supervisor.reason.setText("warga pulang")
+    qtbot.mouseClick(supervisor.cancel_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: _rows(supervisor.service_table)["A"][3] == "0")
+    with unit_of_work(engine) as s:
+        assert s.scalar(select(Service.active).where(Service.code == "B")) is False
+        assert s.scalar(select(Service.daily_quota).where(Service.code == "A")) == 5
+        statuses = [(t.code, t.status.value, t.service.code) for t in s.scalars(select(Ticket).order_by(Ticket.id))]
+        assert statuses == [(first, "transferred", "A"), (second, "cancelled", "A"), (first, "waiting", "S")]
+        by = {e.kind.value: e.detail.get("by") for e in s.scalars(select(Event).where(Event.kind.in_(
+            [EventKind.SERVICE_CLOSED, EventKind.QUOTA_CHANGED, EventKind.MOVED, EventKind.CANCELLED])))}
+    assert by == {"service_closed": "sari", "quota_changed": "sari", "moved": "sari", "cancelled": "sari"}
+    # A refusal reads as one line: the cancelled ticket cannot be cancelled again.
+    qtbot.mouseClick(supervisor.cancel_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: supervisor.notice.text().startswith("Ditolak:"))
+    assert "\n" not in supervisor.notice.text()
