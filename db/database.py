@@ -217,9 +217,11 @@ def create_db_engine(url: str, *, create: bool = False) -> Engine:
         _never_recreate(engine, file)
         return engine
     if parsed.get_backend_name() == "postgresql":
+        # No pre-ping: on a LAN it would add a round trip to every action. A pooled connection that
+        # died with the server fails its first statement instead, and `transact` runs the action
+        # again on a fresh one (nothing was committed).
         return create_engine(
             url,
-            pool_pre_ping=True,
             connect_args={
                 "connect_timeout": 5,
                 "application_name": os.environ.get("ANTRE_APP", "antre"),

@@ -218,6 +218,20 @@ def db_url(new_db_url: Callable[..., str], venue_file: Path) -> str:
 
 
 @pytest.fixture
+def pg_db_url(pg_server: PgServer, venue_file: Path) -> Iterator[str]:
+    """A PostgreSQL database with the small venue, for what only a server has (wire, LISTEN, MVCC)."""
+    name = f"antre_{os.getpid()}_{next(_pg_counter)}"
+    pg_server.execute(f"CREATE DATABASE {name} TEMPLATE {_schema_template(pg_server)}")
+    url = pg_server.url(name)
+    maker = open_database(url)
+    with unit_of_work(maker) as session:
+        load_config(session, venue_file)
+    maker.kw["bind"].dispose()
+    yield url
+    pg_server.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+@pytest.fixture
 def sqlite_url(tmp_path: Path, venue_file: Path) -> str:
     """A SQLite file with the small venue, for tests of what only a file has (moved, damaged, locked)."""
     url = f"sqlite:///{tmp_path / 'antre.sqlite3'}"

@@ -16,16 +16,6 @@ from db.models import EventKind
 pytestmark = pytest.mark.postgres
 
 
-@pytest.fixture
-def pg_url(pg_server):
-    name = f"order_{time.monotonic_ns()}"
-    pg_server.execute(f"CREATE DATABASE {name}")
-    url = pg_server.url(name)
-    open_database(url, create=True).kw["bind"].dispose()
-    yield url
-    pg_server.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-
-
 def _write(session, note: str) -> int:
     record(session, EventKind.COUNTER_OPENED, datetime.now(UTC), note=note)
     session.flush()
@@ -38,8 +28,8 @@ def _read_all(sessions, cursor: Cursor) -> tuple[Cursor, list[str], bool]:
     return cursor, [e.detail["note"] for e in events], more
 
 
-def test_a_later_id_committed_first_waits_for_the_earlier_one(pg_url):
-    sessions = open_database(pg_url)
+def test_a_later_id_committed_first_waits_for_the_earlier_one(pg_db_url):
+    sessions = open_database(pg_db_url)
     with sessions() as s:
         start = event_cursor(s)
     first, second = sessions(), sessions()
@@ -62,8 +52,8 @@ def test_a_later_id_committed_first_waits_for_the_earlier_one(pg_url):
     sessions.kw["bind"].dispose()
 
 
-def test_an_older_transaction_with_a_later_id_is_delivered_once_in_one_order(pg_url):
-    sessions = open_database(pg_url)
+def test_an_older_transaction_with_a_later_id_is_delivered_once_in_one_order(pg_db_url):
+    sessions = open_database(pg_db_url)
     with sessions() as s:
         start = event_cursor(s)
     older, younger = sessions(), sessions()
@@ -84,9 +74,9 @@ def test_an_older_transaction_with_a_later_id_is_delivered_once_in_one_order(pg_
     sessions.kw["bind"].dispose()
 
 
-def test_a_listener_wakes_on_commit_not_before(pg_url):
-    sessions = open_database(pg_url)
-    listener = Listener(pg_url)
+def test_a_listener_wakes_on_commit_not_before(pg_db_url):
+    sessions = open_database(pg_db_url)
+    listener = Listener(pg_db_url)
     assert listener.wait(0.05) is False  # connects and listens
     woke: list[float] = []
 
@@ -109,8 +99,8 @@ def test_a_listener_wakes_on_commit_not_before(pg_url):
     sessions.kw["bind"].dispose()
 
 
-def test_a_listener_survives_a_server_side_disconnect(pg_url, pg_server):
-    listener = Listener(pg_url)
+def test_a_listener_survives_a_server_side_disconnect(pg_db_url, pg_server):
+    listener = Listener(pg_db_url)
     listener.wait(0.05)
     pg_server.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'antre-listen'")
     assert listener.wait(0.2) is False  # the loss is noticed...
