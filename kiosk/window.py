@@ -202,6 +202,11 @@ class KioskWindow(IssuingMixin, InputMixin, QWidget):
         except ConfigError as exc:
             self.config_error = str(exc)
             log.error("%s", exc)
+        known = {c.code for c in categories(data.venue.settings)}
+        if unknown := [c for c in self.settings.kiosk.priority_categories or () if c not in known]:
+            self.config_error = (f"venue settings [kiosk].priority_categories: {', '.join(map(repr, unknown))} "
+                                 "not in [[venue.priority_categories]]")
+            log.error("%s", self.config_error)
         self.data, self.queues = data, data.queues
         k = self.settings.kiosk
         if not self.lang_forced and self.view in ("", "loading", "home"):

@@ -150,3 +150,34 @@ def test_a_printer_problem_reads_in_plain_words(qtbot, make_kiosk, lang):
     assert "paper end" not in shown and "paper_out" not in shown
     assert shown == {"id": "Printer tiket bermasalah Kertas tiket habis. Mohon hubungi petugas untuk bantuan.",
                      "en": "The ticket printer has a problem Out of paper. Please ask the staff for help."}[lang]
+
+
+def _kiosk_section(url: str, section: dict) -> None:
+    from db.lookup import venue
+
+    sessions = open_database(url)
+    with unit_of_work(sessions) as s:
+        row = venue(s)
+        row.settings = {**row.settings, "kiosk": section}
+    sessions.kw["bind"].dispose()
+
+
+def test_a_kiosk_offers_the_venue_categories_it_lists(qtbot, make_kiosk, kiosk_url):
+    from tests.test_kiosk_flow import dummy_printer, to_confirm
+
+    _kiosk_section(kiosk_url, {"priority_categories": ["ibu_hamil"]})
+    w = make_kiosk(dummy_printer()[0])
+    to_confirm(qtbot, w)
+    assert [b.text() for b in w.confirm.prio_buttons if not b.isHidden()] == ["Ibu hamil"]
+    assert not w.confirm.prio_buttons[0].icon().isNull()  # the built-in "pregnant" pictogram
+    assert w.confirm.priority_hint.text() == "Antrean prioritas untuk ibu hamil."
+
+
+def test_a_kiosk_listing_an_unknown_category_says_so_to_staff(qtbot, make_kiosk, kiosk_url):
+    from tests.test_kiosk_flow import dummy_printer
+
+    _kiosk_section(kiosk_url, {"priority_categories": ["lansia", "veteran"]})
+    w = make_kiosk(dummy_printer()[0], home=False)
+    qtbot.waitUntil(lambda: w.view == "config", timeout=5000)
+    assert "'veteran' not in [[venue.priority_categories]]" in w.config_error
+    assert w.message.detail.isHidden()
