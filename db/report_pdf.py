@@ -36,6 +36,7 @@ T = {
         "per_day": "Pengunjung per hari", "per_hour": "Tiket per jam (jam sibuk)",
         "wait_dist": "Sebaran waktu tunggu", "minutes": "menit", "tickets": "tiket",
         "services": "Per layanan", "code": "Kode", "name": "Layanan",
+        "p50": "Tunggu median (mnt)", "p90": "Tunggu p90 (mnt)",
         "ikm": "Indeks Kepuasan Masyarakat (IKM)", "no_ikm": "Belum ada survei pada periode ini.",
         "respondents": "Responden", "index": "IKM", "grade": "Mutu", "rating": "Kinerja",
         "known": "Mengetahui,", "head": "Kepala {agency}", "nip": "NIP.", "made": "{place}, {day}",
@@ -49,6 +50,7 @@ T = {
         "per_day": "Visitors per day", "per_hour": "Tickets per hour (busy hours)",
         "wait_dist": "Waiting-time distribution", "minutes": "minutes", "tickets": "tickets",
         "services": "Per service", "code": "Code", "name": "Service",
+        "p50": "Wait median (min)", "p90": "Wait p90 (min)",
         "ikm": "Public Satisfaction Index (IKM)", "no_ikm": "No survey in this period yet.",
         "respondents": "Respondents", "index": "IKM", "grade": "Grade", "rating": "Rating",
         "known": "Acknowledged,", "head": "Head of {agency}", "nip": "ID no.", "made": "{place}, {day}",
@@ -98,12 +100,10 @@ def monthly_pdf(report: Report, ikm: IkmReport | None, path: Path, *, place: str
         Spacer(1, 4 * mm),
         Paragraph(t["summary"], h2),
         _summary_table(report.total, t),
-        Paragraph(t["per_day"], h2),
-        _chart(lambda ax: _per_day(ax, report, t)),
-        Paragraph(t["per_hour"], h2),
-        _chart(lambda ax: _per_hour(ax, report, t), height_mm=52),
-        Paragraph(t["wait_dist"], h2),
-        _chart(lambda ax: _wait_dist(ax, report, t), height_mm=52),
+        # A heading never ends a page without its chart or table.
+        KeepTogether([Paragraph(t["per_day"], h2), _chart(lambda ax: _per_day(ax, report, t))]),
+        KeepTogether([Paragraph(t["per_hour"], h2), _chart(lambda ax: _per_hour(ax, report, t), height_mm=52)]),
+        KeepTogether([Paragraph(t["wait_dist"], h2), _chart(lambda ax: _wait_dist(ax, report, t), height_mm=52)]),
         Paragraph(t["services"], h2),
         _services_table(report.sections["service"], t),
         Paragraph(t["ikm"], h2),
@@ -146,11 +146,13 @@ def _summary_table(r: ReportRow, t: dict[str, str]) -> Table:
 
 
 def _services_table(rows: tuple[ReportRow, ...], t: dict[str, str]) -> Table:
-    data: list[list[object]] = [[t["code"], t["name"], t["issued"], t["served"], t["no_shows"], "p50", "p90"]]
+    head = ParagraphStyle("head", fontName="Helvetica-Bold", fontSize=8, leading=9.5)
+    data: list[list[object]] = [[Paragraph(x, head) for x in (t["code"], t["name"], t["issued"], t["served"],
+                                                               t["no_shows"], t["p50"], t["p90"])]]
     for r in rows:
         data.append([r.key, Paragraph(r.name, ParagraphStyle("cell", fontSize=8, leading=9.5)), r.issued, r.served,
                      r.no_shows, _num(r.wait_p50), _num(r.wait_p90)])
-    return _table(data, [13, 75, 20, 18, 18, 15, 15])
+    return _table(data, [12, 64, 21, 19, 19, 18, 18])
 
 
 def _ikm_table(ikm: IkmReport, t: dict[str, str]) -> Table:
@@ -167,7 +169,7 @@ def _per_day(ax, report: Report, t: dict[str, str]) -> None:  # noqa: ANN001 - m
     ax.bar(labels, [r.issued for r in days], color=BLUE, label=t["issued"])
     ax.plot(labels, [r.served for r in days], color="#E65100", marker="o", markersize=3, label=t["served"])
     ax.set_ylabel(t["tickets"], fontsize=8)
-    ax.legend(fontsize=7, frameon=False)
+    ax.legend(fontsize=7, frameon=False, loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=2)
 
 
 def _per_hour(ax, report: Report, t: dict[str, str]) -> None:  # noqa: ANN001 - matplotlib axes
