@@ -100,7 +100,9 @@ def _counter_action(name: str) -> Handler:
         func = getattr(db.queue, name, None) or getattr(db.moves, name)
         extra = {"note": args.note} if getattr(args, "note", None) else {}
         positional = [args.service] if name == "transfer" else []
-        ticket = _run(args, lambda s: func(s, args.counter, *positional, **extra))
+        # "call" looks first in a reading transaction: an empty queue never takes the writer's lock.
+        check = (lambda s: db.queue.require_waiting(s, args.counter)) if name == "call_next" else None
+        ticket = transact(_sessions(args), lambda s: func(s, args.counter, *positional, **extra), check=check)
         emit(args, ticket, ticket_line(ticket))
         return 0
 

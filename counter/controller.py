@@ -18,7 +18,7 @@ from counter.settings import CounterSettings, parse_settings
 from counter.state import CALLED, SERVING, Action, Setup, Snapshot, load_setup, load_snapshot, run_action
 from counter.state import allowed as allowed_in
 from counter.texts import Texts
-from db import DatabaseUnavailable, QueueEmpty, Refused
+from db import DatabaseUnavailable, QueueEmpty, Refused, queue
 from db.events import BEGINNING, END, Changes, Cursor, position
 from db.operators import SignIn, sign_in, sign_out
 from db.pins import change_pin
@@ -209,8 +209,10 @@ class ConsoleController(QObject):
             kwargs.setdefault("code", self.selected)
         counter = self.counter_code
         self._set_busy(True)
+        # "Call next" looks first in a reading transaction: an empty queue never takes the writer's lock.
+        check = (lambda s: queue.require_waiting(s, counter)) if action == Action.NEXT else None
         self.worker.run(lambda s: run_action(s, counter, action, **kwargs),
-                        lambda result: self._acted(action, result), self._action_failed)
+                        lambda result: self._acted(action, result), self._action_failed, check=check)
         return True
 
     def _acted(self, action: Action, result: Any) -> None:

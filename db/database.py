@@ -386,13 +386,20 @@ def unit_of_work(sessions: sessionmaker[Session]) -> Iterator[Session]:
         raise _translate(exc) from exc
 
 
-def transact(sessions: sessionmaker[Session], op: Callable[[Session], T]) -> T:
+def transact(sessions: sessionmaker[Session], op: Callable[[Session], T],
+             *, check: Callable[[Session], object] | None = None) -> T:
     """Run `op(session)` as one unit of work; retried once if the server went away before the commit.
 
     A connection lost while the action ran (server restarted, LAN blip) committed nothing, so running
     it again is safe. A connection lost during COMMIT may or may not have committed: that is reported,
     never retried, so no action is ever done twice.
+
+    `check(session)` runs first in a reading transaction and may raise to end the action there: an
+    officer pressing "call" on an empty queue then never queues for SQLite's writer lock.
     """
+    if check is not None:
+        with unit_of_work(read_only(sessions)) as session:
+            check(session)
     for attempt in (1, 2):
         committing = False
         try:

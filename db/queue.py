@@ -175,6 +175,16 @@ def call_next(session: Session, counter_code: str, *, now: datetime | None = Non
     return _call(session, ctr, chosen, now)
 
 
+def require_waiting(session: Session, counter_code: str, *, now: datetime | None = None) -> None:
+    """Raise QueueEmpty when nothing waits for the counter: a read, run before call_next's write."""
+    now = lookup.utc(now)
+    ctr = lookup.counter(session, counter_code)
+    service_ids = [s.id for s in ctr.services if s.active]
+    day = lookup.today(session, now)
+    if not (_any_waiting(session, service_ids, day, True) or _any_waiting(session, service_ids, day, False)):
+        raise QueueEmpty(f"no ticket is waiting for {ctr.name}")
+
+
 def call_ticket(session: Session, counter_code: str, code: str, *, now: datetime | None = None) -> TicketView:
     """Call one ticket by code: a late arrival waiting, or a ticket this counter parked."""
     now = lookup.utc(now)

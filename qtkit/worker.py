@@ -35,7 +35,7 @@ class DbWorker(QObject):
     def __init__(self, url: str, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.url = url
-        self._jobs: queue.Queue[tuple[int, Op, bool] | None] = queue.Queue()
+        self._jobs: queue.Queue[tuple[int, Op, bool, Op | None] | None] = queue.Queue()
         self._callbacks: dict[int, tuple[Success | None, Failure | None]] = {}
         self._tokens = itertools.count(1)
         self._sessions: sessionmaker[Session] | None = None
@@ -51,11 +51,15 @@ class DbWorker(QObject):
         return self._online
 
     def run(self, op: Op, success: Success | None = None, failure: Failure | None = None,
-            *, read: bool = False) -> None:
-        """Queue `op(session)`; `success(result)` or `failure(error)` runs on the GUI thread."""
+            *, read: bool = False, check: Op | None = None) -> None:
+        """Queue `op(session)`; `success(result)` or `failure(error)` runs on the GUI thread.
+
+        `check(session)`, if given, runs first in a reading transaction and may raise to end the
+        action there (see db.transact).
+        """
         token = next(self._tokens)
         self._callbacks[token] = (success, failure)
-        self._jobs.put((token, op, read))
+        self._jobs.put((token, op, read, check))
 
     def pending(self) -> int:
         """Ops queued or running."""
@@ -70,20 +74,20 @@ class DbWorker(QObject):
 
     def _loop(self) -> None:
         while (job := self._jobs.get()) is not None:
-            token, op, read = job
+            token, op, read, check = job
             try:
-                result, error = self._execute(op, read), None
+                result, error = self._execute(op, read, check), None
             except Exception as exc:  # noqa: BLE001 - every failure goes back to the GUI as data
                 result, error = None, exc
             self._done.emit(token, result, error)
 
-    def _execute(self, op: Op, read: bool) -> Any:
+    def _execute(self, op: Op, read: bool, check: Op | None = None) -> Any:
         if self._sessions is None:
             self._sessions = open_database(self.url)
             self._readers = read_only(self._sessions)
         sessions = self._readers if read else self._sessions
         assert sessions is not None
-        return transact(sessions, op)  # retried once when the server went away mid-action
+        return transact(sessions, op, check=check)  # retried once when the server went away mid-action
 
     def _deliver(self, token: int, result: Any, error: Exception | None) -> None:
         success, failure = self._callbacks.pop(token, (None, None))

@@ -173,3 +173,25 @@ def test_status_never_loads_qt(db_url):
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
+
+
+def test_calling_on_an_empty_queue_takes_no_write_lock(sqlite_url):
+    """An idle counter pressing "call" reads and answers at once, even while a kiosk holds the writer lock."""
+    import time
+
+    from db import QueueEmpty, transact
+    from db.queue import call_next, require_waiting
+
+    sessions = open_database(sqlite_url)
+    path = sqlite_url.removeprefix("sqlite:///")
+    holder = sqlite3.connect(path, isolation_level=None, timeout=0)
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        started = time.monotonic()
+        with pytest.raises(QueueEmpty):
+            transact(sessions, lambda s: call_next(s, "L1"), check=lambda s: require_waiting(s, "L1"))
+        assert time.monotonic() - started < 5, "the empty call waited for the writer"
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+        sessions.kw["bind"].dispose()
