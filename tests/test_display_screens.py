@@ -47,10 +47,35 @@ def test_display_settings_defaults_and_values() -> None:
     ({"zones": "Lantai 1"}, r"\[display\]\.zones: must be a list"),
     ({"media_folder": 3}, r"\[display\]\.media_folder: must be a text"),
     ({"colour": "red"}, r"\[display\]\.colour: unknown key"),
+    ({"tv_inches": "55 inch"}, r"\[display\]\.tv_inches: must be a number from 15 to 150"),
+    ({"viewing_distance_m": 0}, r"\[display\]\.viewing_distance_m: must be a number from 1 to 40"),
+    ({"page_seconds": 1}, r"\[display\]\.page_seconds"),
 ])
 def test_display_settings_problems_name_the_key(section: dict[str, object], message: str) -> None:
     with pytest.raises(ConfigError, match=message):
         display_settings(section)
+
+
+def test_antre_init_refuses_a_bad_tv_size_in_one_line(tmp_path: Path) -> None:
+    from tests.conftest import SMALL_VENUE
+    from tests.display_fixtures import antre_cli
+
+    venue = tmp_path / "venue.toml"
+    venue.write_text(SMALL_VENUE + "\n[display]\ntv_inches = 5\nviewing_distance_m = 12\n", encoding="utf-8")
+    done = antre_cli("init", "--config", str(venue), "--db", f"sqlite:///{tmp_path / 'a.sqlite3'}")
+    assert done.returncode == 2, done.stderr
+    assert "display.tv_inches" in done.stderr and "15" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_a_bigger_tv_or_a_nearer_seat_needs_smaller_letters_in_pixels(qtbot: Any) -> None:  # fonts need Qt
+    from display.paint import Legibility
+
+    tv55 = Legibility.of(1920, 1080, 55, 10)
+    assert round(tv55.mm_per_px, 3) == 0.634
+    assert abs(Legibility.of(3840, 2160, 55, 10).min_px("A") / 2 - tv55.min_px("A")) <= 1  # half the pixel
+    assert Legibility.of(1920, 1080, 75, 10).min_px("A") < tv55.min_px("A")  # bigger pixels
+    assert Legibility.of(1920, 1080, 55, 6).min_px("A", "call") < tv55.min_px("A", "call")
+    assert tv55.min_px("a") > tv55.min_px("A")  # lower case is read by its x-height
 
 
 def test_filter_is_case_blind_and_describes_itself() -> None:
