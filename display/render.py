@@ -15,8 +15,8 @@ from typing import Protocol
 
 from db.announce import Announcement, Form, SpeechSettings
 from display.chime import load_chime
-from display.voicepack import VoicePack
 from display.tts_worker import SpeechError
+from display.voicepack import VoicePack
 from display.wavtools import RATE, join, read_mono16, silence, write_mono16
 
 log = logging.getLogger(__name__)
