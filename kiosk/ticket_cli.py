@@ -6,7 +6,7 @@ import argparse
 import json
 from pathlib import Path
 
-from db import open_database, read_only, unit_of_work
+from db import open_database, unit_of_work
 from db.catalog import venue_view
 from db.database import default_url
 from db.ticket_layout import Text, ticket_content_by_code, ticket_layout
@@ -18,7 +18,8 @@ def main(args: argparse.Namespace) -> int:
     from kiosk.settings import kiosk_settings
     from kiosk.ticket_image import render_png
 
-    with unit_of_work(read_only(open_database(args.db or default_url()))) as session:
+    # Not read-only: the ticket's QR token needs the venue's key, made on first use (db.tokens).
+    with unit_of_work(open_database(args.db or default_url())) as session:
         content = ticket_content_by_code(session, args.code)
         venue = venue_view(session)
     settings = kiosk_settings(venue.section("kiosk"), venue.section("printer"))

@@ -124,7 +124,7 @@ def test_antre_ticket_renders_an_issued_ticket(kiosk_url, tmp_path: Path, capsys
                   str(out_png)]) == 0
     data = out_bin.read_bytes()
     assert issued.ticket.code.encode() in data and QR_COMMAND in data and CUT in data
-    assert b"PRIORITAS - LANSIA" in data
+    assert b"PRIORITAS - LANSIA" in data and b"ANTRE:T:" in data  # the signed token, its key made here
     with Image.open(out_png) as img:
         assert img.width == 576
         assert len(img.convert("L").getcolors(256) or []) > 2
