@@ -59,6 +59,16 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     b.add_argument("--to", dest="target", required=True, metavar="FILE", help="the new file to write")
     b.set_defaults(handler=cmd_backup)
 
+    r = sub.add_parser("reimport", parents=[common], help="preview, then load, a changed venue file (admin)",
+                       description="List what loading the venue file would add, change or deactivate; with "
+                       "--yes, load it as the admin named by --as (their PIN is asked, and the event log records "
+                       "who loaded it).")
+    r.add_argument("--config", required=True, metavar="FILE", help="venue TOML file")
+    r.add_argument("--as", dest="actor", metavar="ADMIN", help="the admin loading it (needed with --yes)")
+    r.add_argument("--pin", help="the admin's PIN (else asked on the terminal or read from stdin)")
+    r.add_argument("--yes", action="store_true", help="apply the changes (without it: preview only)")
+    r.set_defaults(handler=cmd_reimport)
+
 
 def _period(session: Any, args: argparse.Namespace) -> tuple[date, date]:
     from datetime import datetime
@@ -174,3 +184,41 @@ def cmd_backup(args: argparse.Namespace) -> int:
     else:
         emit(args, result, f"copied to {result.target} ({result.bytes / 1e6:.1f} MB)")
     return 0
+
+
+def cmd_reimport(args: argparse.Namespace) -> int:
+    from db.config_diff import preview_file, reimport
+    from db.models import Role
+    from db.supervision import authenticate
+
+    path = Path(args.config)
+    if not args.yes:
+        with unit_of_work(read_only(open_database(args.db or default_url()))) as s:
+            changes = preview_file(s, path)
+        lines = [c.line() for c in changes] or ["no change"]
+        emit(args, {"changes": lines, "applied": False}, "\n".join(lines) + "\n(preview only: add --yes to load it)")
+        return 0
+    if not args.actor:
+        raise AntreError("--yes needs --as ADMIN (the admin loading the file)")
+    pin = args.pin or _ask_pin(args.actor)
+    sessions = open_database(args.db or default_url())
+    with unit_of_work(sessions) as s:
+        check = authenticate(s, args.actor, pin, Role.ADMIN)
+    if not check.ok:
+        raise AntreError(f"not loaded: {check.message}")
+    with unit_of_work(sessions) as s:
+        changes = reimport(s, args.actor, path)
+    lines = [c.line() for c in changes] or ["no change"]
+    emit(args, {"changes": lines, "applied": True}, "\n".join(lines) + f"\nloaded {path} as {args.actor}")
+    return 0
+
+
+def _ask_pin(user: str) -> str:
+    import getpass
+
+    if sys.stdin.isatty():
+        return getpass.getpass(f"PIN of {user}: ")
+    line = sys.stdin.readline().strip()
+    if not line:
+        raise AntreError("no PIN given: use --pin or type it on standard input")
+    return line

@@ -31,7 +31,7 @@ def require_role(session: Session, username: str, role: Role) -> Operator:
     if row is None or not row.active:
         raise Refused(f"{username!r} is not an active operator", reason="forbidden")
     if RANK[row.role] < RANK[role]:
-        raise Refused(f"{row.username} is {row.role.value}: this needs a {role.value}", reason="forbidden")
+        raise Refused(f"{row.username} is {row.role.value}: this needs the {role.value} role", reason="forbidden")
     return row
 
 
@@ -50,7 +50,7 @@ def authenticate(session: Session, username: str, pin: str, role: Role = Role.SU
                       tries_left=check.tries_left)
     if RANK[row.role] < RANK[role]:
         record(session, EventKind.SIGN_IN_FAILED, now, operator_id=row.id, why="not_allowed", supervision=True)
-        return SignIn(False, "not_allowed", f"{row.username} is {row.role.value}: this needs a {role.value}",
+        return SignIn(False, "not_allowed", f"{row.username} is {row.role.value}: this needs the {role.value} role",
                       username)
     return SignIn(True, "ok", "signed in", row.username, row.display_name, row.role.value, row.must_change_pin)
 

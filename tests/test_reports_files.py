@@ -93,3 +93,21 @@ def test_report_commands(db_url, report_day, tmp_path, capsys):
     assert main(["backup", "--db", db_url, "--to", str(target)]) == 0
     out = capsys.readouterr().out
     assert ("copied to" in out and target.exists()) or "pg_dump" in out
+
+
+def test_reimport_command_previews_then_loads_as_admin(db_url, venue_file, tmp_path, capsys):
+    changed = tmp_path / "changed.toml"
+    changed.write_text(venue_file.read_text(encoding="utf-8").replace("daily_quota = 3", "daily_quota = 9"),
+                       encoding="utf-8")
+    assert main(["reimport", "--db", db_url, "--config", str(changed)]) == 0
+    out = capsys.readouterr().out
+    assert "change services B: daily_quota 3 -> 9" in out and "preview only" in out
+    assert main(["reimport", "--db", db_url, "--config", str(changed), "--yes", "--as", "siti", "--pin", "1234"]) == 1
+    err = capsys.readouterr().err
+    assert "not loaded: siti is operator: this needs the admin role" in err and "Traceback" not in err
+    assert main(["reimport", "--db", db_url, "--config", str(changed), "--yes", "--as", "admin", "--pin", "0000"]) == 1
+    assert "not loaded" in capsys.readouterr().err
+    assert main(["reimport", "--db", db_url, "--config", str(changed), "--yes", "--as", "admin", "--pin", "2468"]) == 0
+    assert "loaded" in capsys.readouterr().out
+    assert main(["reimport", "--db", db_url, "--config", str(changed)]) == 0
+    assert capsys.readouterr().out.startswith("no change")
