@@ -119,6 +119,9 @@ def run(calls: int, interval: float, idle_seconds: float, mute: bool,
         writer.join(5)
         latencies = [(painted[code] - at) * 1000 for code, at in committed.items()]
         announced = speech.pending() if speech is not None else 0
+        voice = sorted(speech.latencies) if speech is not None else []
+        backlog_max = speech.backlog.most if speech is not None else 0
+        merged = speech.backlog.merged if speech is not None else 0
         if speech is not None:
             # The backlog would take minutes to say (calls came every 0.35 s); an idle display's
             # speech thread and worker just block, so drop the backlog before measuring idle.
@@ -148,6 +151,11 @@ def run(calls: int, interval: float, idle_seconds: float, mute: bool,
         "idle_cpu_pct": idle_ticker,
         "idle_cpu_no_ticker_pct": idle_no_ticker,
         "announcements_queued": float(announced),
+        "voice_started": float(len(voice)),
+        "voice_p50_s": statistics.median(voice) if voice else 0.0,
+        "voice_max_s": voice[-1] if voice else 0.0,
+        "backlog_max": float(backlog_max),
+        "merged": float(merged),
     }
 
 
@@ -170,6 +178,11 @@ def main(argv: list[str] | None = None) -> int:
     figures = run(args.calls, args.interval, args.idle, args.mute, (width, height))
     print(f"call -> repaint over {figures['calls']:.0f} calls (SQLite, file-change watcher + 1 s heartbeat poll): "
           f"p50 {figures['p50_ms']:.0f} ms, p95 {figures['p95_ms']:.0f} ms, max {figures['max_ms']:.0f} ms")
+    if not args.mute:
+        print(f"voice: {figures['voice_started']:.0f} announcements started while the calls came, call -> voice "
+              f"start p50 {figures['voice_p50_s']:.1f} s, max {figures['voice_max_s']:.1f} s; announcement backlog "
+              f"max {figures['backlog_max']:.0f}, {figures['announcements_queued']:.0f} still to say at the end, "
+              f"{figures['merged']:.0f} merged (a busy hour: python -m display.bench airtime)")
     fps = 30 if height <= 1200 else 20
     print(f"idle CPU, {args.size} with the running text at {fps} fps: {figures['idle_cpu_pct']:.2f} % of one core")
     print(f"idle CPU without the running text: {figures['idle_cpu_no_ticker_pct']:.2f} % of one core")
