@@ -188,6 +188,7 @@ class RecentCalls(Panel):
         self.calls: tuple[CallView, ...] = ()
         self.rows = 5  # as configured ([display] last_calls)
         self.fit_rows = 5  # as many as the window gave room for
+        self.upcoming: frozenset[int] = frozenset()  # event ids of calls the voice has yet to say (amber)
 
     def set_calls(self, calls: tuple[CallView, ...], rows: int) -> None:
         self.calls, self.rows = calls[:rows], max(1, rows)
@@ -225,7 +226,8 @@ class RecentCalls(Panel):
             if i % 2 == 0:
                 paint.card(p, row, PANEL, row_h * 0.15)
             pad = row.adjusted(pad_x, 0, -pad_x, 0)
-            paint.text(p, QRectF(pad.left(), pad.top(), code_w, pad.height()), call.code, TEXT, px=code_px,
+            ink = HIGHLIGHT if call.event_id in self.upcoming else TEXT
+            paint.text(p, QRectF(pad.left(), pad.top(), code_w, pad.height()), call.code, ink, px=code_px,
                        align=LEFT, role="call", widget=name)
             paint.text(p, QRectF(pad.right() - where_room, pad.top(), where_room, pad.height()), wheres[i], SUB,
                        px=where_px, align=RIGHT, widget=name)

@@ -105,6 +105,9 @@ class DisplayWindow(QWidget):
         color = self.agencies[now.agency].color if now and now.agency in self.agencies else None
         self.now_calling.set_call(now, color)
         rest = tuple(c for c in recent if now is None or c.ticket_id != now.ticket_id)
+        # While the voice is behind, calls made after the one being said are still to come: marked.
+        self.recent.upcoming = frozenset(c.event_id for c in rest if self._voice_call is not None
+                                         and c.event_id > self._voice_call.event_id)
         self.recent.set_calls(rest, self.settings.last_calls or 1)
 
     def show_queues(self, queues: tuple[ServiceQueue, ...]) -> None:

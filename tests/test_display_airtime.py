@@ -85,8 +85,10 @@ def test_the_screen_shows_and_highlights_the_call_being_said(qtbot: Any) -> None
     window.speak(a)  # the voice is behind: it says A while B and C are on the screen already
     assert window.now_calling.call is a and window.highlighting()
     assert [x.code for x in window.recent.calls] == ["A-003", "A-002"]
+    assert window.recent.upcoming == {2, 3}  # still to be said: their codes in amber
     window.voice_idle()
     assert window.now_calling.call is c and [x.code for x in window.recent.calls] == ["A-002", "A-001"]
+    assert not window.recent.upcoming
 
 
 def test_airtime_simulation_of_a_busy_hour_keeps_the_backlog_bounded(tmp_path: Path) -> None:
