@@ -206,6 +206,8 @@ def group_sql(database: str, sequence_of: Callable[[str], str] | None = None) ->
     tables = [*Base.metadata.tables, "alembic_version"]
     sql = [_create_group(name) for name in groups]
     sql += [
+        # The admin owns the database, so also its public schema (PostgreSQL 15: owned by pg_database_owner).
+        f"ALTER DATABASE {ident(database)} OWNER TO {admin}",
         # Only Antre's roles connect to Antre's database (the server's superuser always may).
         f"REVOKE ALL ON DATABASE {ident(database)} FROM PUBLIC",
         f"GRANT CONNECT ON DATABASE {ident(database)} TO {limited}",

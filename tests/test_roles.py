@@ -125,12 +125,13 @@ def test_scram_verifier_is_the_one_libpq_makes(pg_server: Any) -> None:
 
 def test_display_reads_what_it_shows_and_changes_nothing(pcs: dict[str, sessionmaker[Session]], now: Any) -> None:
     from db import catalog, events, stats
-    from db.operators import open_counter, sign_in
+    from db.operators import open_counter, set_pin, sign_in
     from db.queue import call_next, issue_ticket
 
     admin, display = pcs["admin"], pcs["display"]
     ok(admin, lambda s: issue_ticket(s, "A", now=now))
-    ok(admin, lambda s: sign_in(s, "L1", "siti", "1234", now=now))
+    ok(admin, lambda s: set_pin(s, "siti", "5793"))  # a permanent PIN: the venue file's must be changed first
+    assert ok(admin, lambda s: sign_in(s, "L1", "siti", "5793", now=now)).ok
     ok(admin, lambda s: open_counter(s, "L1", now=now))
     ok(admin, lambda s: call_next(s, "L1", now=now))
     counters = {c.code: c for c in ok(display, stats.counter_views)}  # loads the operator at the counter
@@ -206,16 +207,17 @@ def test_counter_acts_on_tickets_and_signs_in_but_changes_no_config(
     from db import stats
     from db.ikm import ikm_settings, record_response
     from db.moves import hold, resume, transfer
-    from db.operators import add_operator, close_counter, open_counter, sign_in, sign_out
+    from db.operators import add_operator, close_counter, open_counter, set_pin, sign_in, sign_out
     from db.pins import change_pin
     from db.queue import call_next, call_ticket, finish, issue_ticket, no_show, recall, start_serving
 
     admin, counter = pcs["admin"], pcs["counter"]
     for _ in range(4):
         ok(pcs["kiosk"], lambda s: issue_ticket(s, "A", now=now))
+    ok(admin, lambda s: set_pin(s, "siti", "5793"))  # a permanent PIN: the venue file's must be changed first
     assert ok(counter, lambda s: sign_in(s, "L1", "siti", "9999", now=now)).reason == "wrong_pin"
-    assert ok(counter, lambda s: sign_in(s, "L1", "siti", "1234", now=now)).ok
-    ok(counter, lambda s: change_pin(s, "siti", "1234", "8642", now=now))
+    assert ok(counter, lambda s: sign_in(s, "L1", "siti", "5793", now=now)).ok
+    assert ok(counter, lambda s: change_pin(s, "siti", "5793", "8642", now=now)).ok
     ok(counter, lambda s: open_counter(s, "L1", now=now))
     assert ok(counter, lambda s: call_next(s, "L1", now=now)).code == "A-001"
     ok(counter, lambda s: recall(s, "L1", now=now))
@@ -270,6 +272,8 @@ def test_admin_does_everything_and_owns_what_migrations_create(pcs: dict[str, se
         s.execute(text("CREATE TABLE roles_probe (id int)"))
         owner = s.scalar(text("SELECT tableowner FROM pg_tables WHERE tablename = 'roles_probe'"))
         assert owner == "antre_admin"
+        assert s.scalar(text("SELECT pg_get_userbyid(datdba) FROM pg_database WHERE datname = current_database()")) \
+            == "antre_admin"
         s.execute(text("DROP TABLE roles_probe"))
 
 
