@@ -396,3 +396,41 @@ def test_backup_restores_on_another_server_with_the_pcs_logins(pg_db: str, pg_se
     finally:
         other.stop()
         pg_server.execute("DROP ROLE IF EXISTS antre_pc_kiosk1")
+
+
+def test_a_pcs_password_passes_real_scram_authentication(tmp_path: Path, venue_file: Path, capsys: Any) -> None:
+    """The shared test server trusts loopback logins; this one checks passwords the way a LAN server does."""
+    from antre import pgtemp
+    from db.pcconfig import pc_database_url
+
+    try:
+        cluster = pgtemp.start(max_connections=20)
+    except pgtemp.NoPostgres as exc:
+        pytest.skip(f"no PostgreSQL server: {exc}")
+    try:
+        hba = cluster.folder / "data" / "pg_hba.conf"
+        hba.write_text("host all antre_pc_scram1 127.0.0.1/32 scram-sha-256\n" + hba.read_text())
+        with psycopg.connect(cluster.url().replace("+psycopg", ""), autocommit=True) as conn:
+            conn.execute("SELECT pg_reload_conf()")
+            conn.execute("CREATE DATABASE antre")
+        admin = cluster.url("antre")
+        maker = open_database(admin, create=True)
+        with unit_of_work(maker) as s:
+            load_config(s, venue_file)
+        maker.kw["bind"].dispose()
+        assert main(["db", "roles", "--db", admin]) == 0
+        assert main(["db", "roles", "add-pc", "scram1", "--kind", "display", "--db", admin,
+                     "--password-file", str(tmp_path / "scram1.password")]) == 0
+        cfg = tmp_path / "antre.toml"
+        cfg.write_text(f'[database]\nurl = "{cluster.url("antre", user="antre_pc_scram1")}"\n'
+                       'password_file = "scram1.password"\n')
+        cfg.chmod(0o600)
+        display = open_database(pc_database_url([cfg]))
+        with unit_of_work(display) as s:
+            assert s.execute(text("SELECT current_user")).scalar() == "antre_pc_scram1"
+        display.kw["bind"].dispose()
+        (tmp_path / "scram1.password").write_text("not-the-password\n")
+        with pytest.raises(AntreError, match="password authentication failed"):
+            open_database(pc_database_url([cfg]))
+    finally:
+        cluster.stop()
