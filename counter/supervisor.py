@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer
@@ -34,6 +35,7 @@ from sqlalchemy.orm import Session
 from counter.style import stylesheet
 from counter.widgets import Banner
 from db import lookup, stats
+from db.config_diff import preview_file, reimport
 from db.errors import AntreError
 from db.models import Role
 from db.operators import SignIn
@@ -42,7 +44,10 @@ from db.supervision import (
     ServiceState,
     authenticate,
     cancel_ticket,
+    disable,
     move_ticket,
+    reset_pin,
+    save_operator,
     service_board,
     set_quota,
     set_service_open,
@@ -77,6 +82,15 @@ T = {
     "si_wrong_pin": ("PIN salah.", "Wrong PIN."),
     "si_locked": ("Akun terkunci sementara karena terlalu banyak PIN salah.", "Account locked for a while."),
     "si_not_allowed": ("Hanya supervisor atau admin.", "Supervisors or admins only."),
+    "admin": ("Admin", "Admin"),
+    "op_user": ("Nama pengguna petugas", "Operator's username"), "op_name": ("Nama lengkap", "Full name"),
+    "op_role": ("Peran", "Role"), "op_agency": ("Instansi (kode, kosong: semua)", "Agency (code, empty: all)"),
+    "op_pin": ("PIN awal (diganti saat masuk pertama)", "First PIN (changed at first sign-in)"),
+    "op_save": ("Simpan petugas", "Save operator"), "op_reset": ("Reset PIN", "Reset PIN"),
+    "op_disable": ("Nonaktifkan", "Disable"),
+    "venue_file": ("Berkas venue (TOML)", "Venue file (TOML)"),
+    "preview": ("Pratinjau perubahan", "Preview changes"), "apply": ("Terapkan", "Apply"),
+    "no_change": ("Tidak ada perubahan.", "No change."),
 }
 STATUS = {"called": ("dipanggil", "called"), "serving": ("dilayani", "serving")}
 
@@ -239,6 +253,7 @@ class SupervisorWindow(QWidget):
         self.tabs.addTab(tickets, self.t("tickets"))
         self.report_table = self._table(self.t("r_head"))
         self.tabs.addTab(self.report_table, self.t("report"))
+        self.admin_tab = self._build_admin(page)
         self.notice = Banner("notice", page)
         box = QVBoxLayout(page)
         box.setContentsMargins(0, 0, 0, 8)
@@ -267,6 +282,12 @@ class SupervisorWindow(QWidget):
         self.error.setText("")
         self.who.setText(f"{self.t('title')} · {result.display_name} ({result.username}, {result.role})")
         self.stack.setCurrentWidget(self.main_page)
+        # Only an admin sees the admin tab (the engine refuses its actions to anyone else anyway).
+        index = self.tabs.indexOf(self.admin_tab)
+        if result.role == Role.ADMIN.value and index < 0:
+            self.tabs.addTab(self.admin_tab, self.t("admin"))
+        elif result.role != Role.ADMIN.value and index >= 0:
+            self.tabs.removeTab(index)
         self.clock.start()
         self.refresh()
 
@@ -368,7 +389,9 @@ class SupervisorWindow(QWidget):
             self.refresh()
 
         def failed(error: Exception) -> None:
-            why = str(error) if isinstance(error, AntreError) else self.t("offline")
+            # One line, never a traceback: an engine refusal says why; anything else names itself.
+            why = str(error) if isinstance(error, AntreError) else f"{type(error).__name__}: {error}"
+            why = why.strip().splitlines()[0] if why.strip() else type(error).__name__
             self.notice.show_text("warn", self.t("refused", why=why))
             self.refresh()
 
@@ -399,6 +422,80 @@ class SupervisorWindow(QWidget):
         code, reason = self.ticket_code.text().strip(), self.reason.text()
         if code:
             self._act(lambda s, actor: cancel_ticket(s, actor, code, reason=reason))
+
+    def _build_admin(self, parent: QWidget) -> QWidget:
+        tab = QWidget(parent)
+        self.op_user, self.op_name, self.op_agency, self.op_pin = (QLineEdit(tab) for _ in range(4))
+        self.op_role = QComboBox(tab)
+        for role in Role:
+            self.op_role.addItem(role.value, role)
+        self.op_save, self.op_reset, self.op_disable = (QPushButton(self.t(k), tab) for k in
+                                                        ("op_save", "op_reset", "op_disable"))
+        self.op_save.clicked.connect(self.save_operator)
+        self.op_reset.clicked.connect(self.reset_pin)
+        self.op_disable.clicked.connect(self.disable_operator)
+        form = QFormLayout()
+        for key, widget in (("op_user", self.op_user), ("op_name", self.op_name), ("op_role", self.op_role),
+                            ("op_agency", self.op_agency), ("op_pin", self.op_pin)):
+            form.addRow(self.t(key), widget)
+        ops = QHBoxLayout()
+        for button in (self.op_save, self.op_reset, self.op_disable):
+            ops.addWidget(button)
+        ops.addStretch(1)
+        self.venue_path = QLineEdit(tab)
+        self.preview_button, self.apply_button = QPushButton(self.t("preview"), tab), QPushButton(self.t("apply"), tab)
+        self.apply_button.setEnabled(False)
+        self.preview_button.clicked.connect(self.preview_venue)
+        self.apply_button.clicked.connect(self.apply_venue)
+        self.changes = QLabel(tab)
+        self.changes.setWordWrap(True)
+        self.changes.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        venue = QHBoxLayout()
+        venue.addWidget(QLabel(self.t("venue_file"), tab))
+        venue.addWidget(self.venue_path, 1)
+        venue.addWidget(self.preview_button)
+        venue.addWidget(self.apply_button)
+        box = QVBoxLayout(tab)
+        box.addLayout(form)
+        box.addLayout(ops)
+        box.addSpacing(16)
+        box.addLayout(venue)
+        box.addWidget(self.changes, 1)
+        return tab
+
+    def save_operator(self) -> None:
+        user, name, role = self.op_user.text().strip(), self.op_name.text().strip(), Role(self.op_role.currentData())
+        agency, pin = self.op_agency.text().strip() or None, self.op_pin.text().strip() or None
+        if user:
+            self._act(lambda s, actor: save_operator(s, actor, user, name or user, role=role, agency=agency, pin=pin))
+
+    def reset_pin(self) -> None:
+        user, pin = self.op_user.text().strip(), self.op_pin.text().strip()
+        if user and pin:
+            self._act(lambda s, actor: reset_pin(s, actor, user, pin))
+
+    def disable_operator(self) -> None:
+        user = self.op_user.text().strip()
+        if user:
+            self._act(lambda s, actor: disable(s, actor, user))
+
+    def preview_venue(self) -> None:
+        path = Path(self.venue_path.text().strip())
+
+        def done(changes: list[Any]) -> None:
+            self.changes.setText("\n".join(c.line() for c in changes) or self.t("no_change"))
+            self.apply_button.setEnabled(bool(changes))
+
+        def failed(error: Exception) -> None:
+            self.changes.setText(str(error) if isinstance(error, AntreError) else self.t("offline"))
+            self.apply_button.setEnabled(False)
+
+        self.worker.run(lambda s: preview_file(s, path), done, failed, read=True)
+
+    def apply_venue(self) -> None:
+        path = Path(self.venue_path.text().strip())
+        self.apply_button.setEnabled(False)
+        self._act(lambda s, actor: reimport(s, actor, path))
 
     def shutdown(self) -> None:
         stop = getattr(self.watcher, "stop", None)

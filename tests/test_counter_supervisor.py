@@ -83,3 +83,46 @@ def test_supervisor_sees_counters_and_acts(qtbot: Any, supervisor: SupervisorWin
     qtbot.mouseClick(supervisor.cancel_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: supervisor.notice.text().startswith("Ditolak:"))
     assert "\n" not in supervisor.notice.text()
+
+
+def test_admin_tab_manages_operators_and_reimports(qtbot: Any, supervisor: SupervisorWindow, engine: Any,
+                                                  venue_file: Any, tmp_path: Any) -> None:
+    from db.models import Operator
+
+    _sign_in(qtbot, supervisor, "sari")  # a supervisor has no admin tab
+    assert supervisor.tabs.indexOf(supervisor.admin_tab) < 0
+    supervisor.sign_out()
+    supervisor.username.setText("admin")
+    supervisor.pin.setText("2468")
+    qtbot.mouseClick(supervisor.go, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: supervisor.stack.currentWidget() is supervisor.main_page)
+    assert supervisor.tabs.indexOf(supervisor.admin_tab) >= 0
+    supervisor.tabs.setCurrentWidget(supervisor.admin_tab)
+    supervisor.op_user.setText("joko")
+    supervisor.op_name.setText("Joko Widodo")
+    supervisor.op_agency.setText("POLRES")
+    supervisor.op_pin.setText("8642")
+    qtbot.mouseClick(supervisor.op_save, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: bool(supervisor.notice.text()))
+    assert supervisor.notice.text() == "Tersimpan."
+    supervisor.notice.show_text("", "")
+    supervisor.op_user.setText("budi")
+    qtbot.mouseClick(supervisor.op_disable, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: supervisor.notice.text() == "Tersimpan.")
+    with unit_of_work(engine) as s:
+        joko = s.scalar(select(Operator).where(Operator.username == "joko"))
+        assert (joko.display_name, joko.must_change_pin) == ("Joko Widodo", True)
+        assert s.scalar(select(Operator.active).where(Operator.username == "budi")) is False
+    changed = tmp_path / "changed.toml"
+    changed.write_text(venue_file.read_text(encoding="utf-8").replace('name = "Loket 2"', 'name = "Loket Dua"'),
+                       encoding="utf-8")
+    supervisor.venue_path.setText(str(changed))
+    qtbot.mouseClick(supervisor.preview_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "Loket Dua" in supervisor.changes.text())
+    # budi is active in the file: loading it enables him again, and the preview says so.
+    assert "change operators budi: active False -> True" in supervisor.changes.text()
+    qtbot.mouseClick(supervisor.apply_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: _rows(supervisor.counter_table).get("L2", ["", ""])[1] == "Loket Dua")
+    with unit_of_work(engine) as s:
+        loaded = s.scalars(select(Event).where(Event.kind == EventKind.CONFIG_LOADED).order_by(Event.id)).all()
+        assert loaded[-1].detail["by"] == "admin"
