@@ -319,6 +319,31 @@ def test_print_shows_the_sql_without_connecting(capsys: Any) -> None:
     assert "antre_display" in sql and 'TO "antre_display";\nGRANT INSERT' not in sql
 
 
+def test_the_printed_sql_is_a_psql_script(pg_db: str, capsys: Any) -> None:
+    import shutil
+    import subprocess
+
+    psql = shutil.which("psql")
+    if psql is None:
+        pytest.skip("psql is not installed (Debian: postgresql-client)")
+    assert main(["db", "roles", "--print", "--db", pg_db]) == 0
+    script = capsys.readouterr().out
+    libpq = make_url(pg_db).set(drivername="postgresql").render_as_string(hide_password=False)
+    subprocess.run([psql, "-q", "-v", "ON_ERROR_STOP=1", "-d", libpq], input=script, text=True, check=True,
+                   capture_output=True)
+    with psycopg.connect(libpq) as conn:
+        def can(sql: str) -> bool:
+            return conn.execute(f"SELECT {sql}").fetchone()[0]
+
+        assert can("has_table_privilege('antre_kiosk', 'tickets', 'INSERT')")
+        assert not can("has_table_privilege('antre_display', 'tickets', 'INSERT')")
+        assert can("has_column_privilege('antre_kiosk', 'venue', 'staff_failed_attempts', 'UPDATE')")
+        assert not can("has_column_privilege('antre_kiosk', 'venue', 'name', 'UPDATE')")
+        assert not can("has_column_privilege('antre_counter', 'operators', 'role', 'UPDATE')")
+        assert can("has_sequence_privilege('antre_counter', 'events_id_seq', 'USAGE')")
+        assert not can("has_table_privilege('antre_counter', 'api_keys', 'SELECT')")
+
+
 def test_errors_are_one_line(pg_db: str, tmp_path: Path, capsys: Any) -> None:
     pw = tmp_path / "shared.password"
     pw.write_text("hunter2-but-longer\n")
