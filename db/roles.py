@@ -10,7 +10,7 @@ tickets but not change the venue, and a lobby TV's cannot change anything:
 - `antre_counter`: acts on tickets (call, recall, start, finish, no-show, hold, transfer), opens and
   closes its counter, signs officers in and out (the lockout columns), changes their own PIN, and records
   the citizen's IKM survey of the ticket just served.
-- `antre_admin`: everything. It owns every Antre table, so migrations (`antre db upgrade`) and
+- `antre_admin`: everything. It owns the database and every Antre table, so migrations (`antre db upgrade`) and
   configuration (`antre init`, operators) run as it.
 
 The privileges below were found by running each engine function as each role on a real server
@@ -58,8 +58,9 @@ from db.models import Base
 KINDS = ("display", "kiosk", "counter", "admin")
 LIMITED = ("display", "kiosk", "counter")
 PC_PREFIX = "antre_pc_"
-# A PC's app holds a few connections (the worker, the LISTEN watcher, the pool's spare); a PC
-# opening more is broken and must not eat the server's max_connections.
+# An app holds two connections (measured: its worker and its LISTEN watcher); a PC running two apps
+# and a command stays far below this, and a PC opening more is broken and must not eat the server's
+# max_connections.
 PC_CONNECTION_LIMIT = 20
 
 
@@ -72,10 +73,9 @@ def group(kind: str) -> str:
 
 @dataclass(frozen=True)
 class Access:
-    """What one kind of PC may do on one table: read (all columns but `hide`), insert, update columns."""
+    """What one kind of PC may do on one table: read, insert, update (all columns or these), on which rows."""
 
     select: bool = True
-    hide: tuple[str, ...] = ()
     insert: bool = False
     update: tuple[str, ...] | bool = ()
     rows: str = "true"  # an SQL condition: which rows it sees and changes (row-level security)
@@ -105,7 +105,8 @@ POLICY: dict[str, dict[str, Access]] = {
     "secrets": {"kiosk": READ},
     "bookings": {"kiosk": Access(update=("status", "used_at", "ticket_id"))},
     # The counter's citizen-facing survey screen (counter/survey.py) records the IKM answers of the
-    # ticket just finished; reading them back (reports) is the admin's.
+    # ticket just finished; record_response reads the responses to refuse a second one, but the
+    # answers are read back only by reports, the admin's.
     "survey_responses": {"counter": Access(insert=True)},
     "survey_answers": {"counter": Access(select=False, insert=True)},
     # Web API keys: the admin's tools and the web server only.
@@ -126,7 +127,7 @@ def check_policy() -> None:
         for kind, access in kinds.items():
             if kind not in LIMITED:
                 raise AntreError(f"db/roles.py: table {name}: unknown kind {kind!r}")
-            named = set(access.hide) | (set(access.update) if isinstance(access.update, tuple) else set())
+            named = set(access.update) if isinstance(access.update, tuple) else set()
             if named - columns:
                 raise AntreError(f"db/roles.py: table {name} has no column {', '.join(sorted(named - columns))}")
 
@@ -157,13 +158,10 @@ def _sequences() -> dict[str, str]:
 
 
 def _grants(kind: str, table: str, access: Access) -> list[str]:
-    columns = list(Base.metadata.tables[table].columns.keys())
     grantee = ident(group(kind))
     out = []
     if access.select:
-        visible = [c for c in columns if c not in access.hide]
-        target = "SELECT" if len(visible) == len(columns) else f"SELECT ({', '.join(map(ident, visible))})"
-        out.append(f"GRANT {target} ON TABLE {ident(table)} TO {grantee}")
+        out.append(f"GRANT SELECT ON TABLE {ident(table)} TO {grantee}")
     if access.insert:
         out.append(f"GRANT INSERT ON TABLE {ident(table)} TO {grantee}")
     if access.update is True:

@@ -99,6 +99,14 @@ def test_policy_names_every_table_of_the_models() -> None:
     check_policy()
 
 
+def test_policy_names_only_real_columns(monkeypatch: Any) -> None:
+    from db.roles import Access
+
+    monkeypatch.setitem(POLICY, "venue", {"kiosk": Access(update=("staff_failed_attempt",))})
+    with pytest.raises(AntreError, match="venue has no column staff_failed_attempt"):
+        check_policy()
+
+
 def test_sequence_names_are_the_servers(pg_db: str) -> None:
     engine = open_database(pg_db).kw["bind"]
     with engine.connect() as conn:
