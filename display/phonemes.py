@@ -22,6 +22,9 @@ ESPEAK_ID: dict[str, str] = {
     "sebelas": "s@b@l'as",
     "loket": "l'okEt",
     "antrean": "antR2'ean",
+    # Words of agency names (said when [speech] agency = true) whose roots espeak gets wrong.
+    "kependudukan": "k@p@nduduk'an", "ketenagakerjaan": "k@t@nagak@RdZ'a_|an", "kementerian": "k@m@nt@R2i'an",
+    "negeri": "n@g@R2'i", "kerja": "k'@RdZa", "kabupaten": "kabup'atEn",
     # Letter names (KBBI): B is "bé" [be], S is "ès" [ɛs].
     "be": "b'e", "ce": "tS'e", "de": "d'e", "ge": "g'e", "je": "dZ'e", "pe": "p'e", "te": "t'e",
     "we": "w'e", "fe": "f'e", "ye": "j'e", "es": "'Es",
