@@ -180,7 +180,8 @@ class ConsoleController(QObject):
             self._set_busy(False)
             self.pin_done.emit(self.t.error(error))
 
-        self.worker.run(lambda s: change_pin(s, username, old, new_pin), done, failed)
+        counter = self.counter_code  # the engine seats the operator only once the PIN is changed
+        self.worker.run(lambda s: change_pin(s, username, old, new_pin, counter=counter), done, failed)
 
     def sign_out(self) -> None:
         """Leave the counter (it closes); refused by the engine while a ticket is in hand."""

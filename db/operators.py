@@ -93,10 +93,14 @@ def sign_off_everywhere(session: Session, row: Operator, *, now: datetime | None
 
 @dataclass(frozen=True, slots=True)
 class SignIn:
-    """Outcome of a sign-in; a refusal is returned, not raised, so its event and count commit."""
+    """Outcome of a sign-in; a refusal is returned, not raised, so its event and count commit.
+
+    `ok` means the PIN was right; `seated` that the counter was taken. An operator who must change
+    the PIN is not seated until the change (see db.pins.change_pin with `counter`), except in the
+    database `antre demo` makes, whose officers keep the demo's public PINs."""
 
     ok: bool
-    reason: str  # ok, unknown, wrong_pin, locked, disabled, not_allowed, no_pin
+    reason: str  # ok, unknown, wrong_pin, locked, disabled, not_allowed, no_pin, must_change_pin
     message: str
     username: str
     display_name: str = ""
@@ -104,6 +108,13 @@ class SignIn:
     must_change_pin: bool = False
     locked_until: datetime | None = None
     tries_left: int | None = None
+    seated: bool = False
+
+
+def _is_demo(session: Session) -> bool:
+    # The mark `antre demo` leaves on the database it creates (antre.scratch): only there may its
+    # officers work with the demo venue's public first PINs.
+    return (lookup.venue(session).settings or {}).get("scratch") == "demo"
 
 
 def sign_in(session: Session, counter_code: str, username: str, pin: str, *, now: datetime | None = None) -> SignIn:
@@ -121,9 +132,26 @@ def sign_in(session: Session, counter_code: str, username: str, pin: str, *, now
     if not check.ok:
         return SignIn(False, check.reason, check.message, username, locked_until=check.locked_until,
                       tries_left=check.tries_left)
+    if row.must_change_pin and not _is_demo(session):
+        if problem := _not_allowed(ctr, row):
+            record(session, EventKind.SIGN_IN_FAILED, now, counter_id=ctr.id, operator_id=row.id, why="not_allowed")
+            return SignIn(False, "not_allowed", problem, username)
+        return SignIn(True, "must_change_pin", "the PIN must be changed before taking the counter", row.username,
+                      row.display_name, row.role.value, True)
+    return take_counter(session, ctr, row, now)
+
+
+def _not_allowed(ctr: Counter, row: Operator) -> str:
     if row.role == Role.OPERATOR and ctr.agency_id is not None and row.agency_id != ctr.agency_id:
+        return f"{ctr.name} belongs to another agency"
+    return ""
+
+
+def take_counter(session: Session, ctr: Counter, row: Operator, now: datetime) -> SignIn:
+    """Seat an operator whose PIN was just checked at the counter (signing them out elsewhere)."""
+    if problem := _not_allowed(ctr, row):
         record(session, EventKind.SIGN_IN_FAILED, now, counter_id=ctr.id, operator_id=row.id, why="not_allowed")
-        return SignIn(False, "not_allowed", f"{ctr.name} belongs to another agency", username)
+        return SignIn(False, "not_allowed", problem, row.username)
     if ctr.operator_id not in (None, row.id):
         record(session, EventKind.SIGNED_OUT, now, counter_id=ctr.id, operator_id=ctr.operator_id, replaced=True)
     for other in session.scalars(select(Counter).where(Counter.operator_id == row.id)):
@@ -132,7 +160,8 @@ def sign_in(session: Session, counter_code: str, username: str, pin: str, *, now
             record(session, EventKind.SIGNED_OUT, now, counter_id=other.id, operator_id=row.id, moved=True)
     ctr.operator_id = row.id
     record(session, EventKind.SIGNED_IN, now, counter_id=ctr.id, operator_id=row.id)
-    return SignIn(True, "ok", "signed in", row.username, row.display_name, row.role.value, row.must_change_pin)
+    return SignIn(True, "ok", "signed in", row.username, row.display_name, row.role.value, row.must_change_pin,
+                  seated=True)
 
 
 def sign_out(session: Session, counter_code: str, *, now: datetime | None = None) -> None:

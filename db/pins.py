@@ -151,12 +151,14 @@ class PinChange:
     message: str
     tries_left: int | None = None
     locked_until: datetime | None = None
+    seated: bool = False
 
 
 def change_pin(session: Session, username: str, old_pin: str, new_pin: str, *,
-               now: datetime | None = None) -> PinChange:
+               counter: str | None = None, now: datetime | None = None) -> PinChange:
     """Replace the operator's PIN after checking the old one under the lockout rule; the new one must
-    follow the rules, differ from the old and not be weak. A bad new PIN raises Refused."""
+    follow the rules, differ from the old and not be weak. A bad new PIN raises Refused. With
+    `counter`, the operator then takes it (the sign-in a must-change PIN held back)."""
     now = lookup.utc(now)
     row = locked_operator(session, username)
     if row is None or not row.active:
@@ -171,4 +173,11 @@ def change_pin(session: Session, username: str, old_pin: str, new_pin: str, *,
     store_pin(row, new_pin, must_change=False)
     session.flush()
     record(session, EventKind.PIN_CHANGED, now, operator_id=row.id, must_change=False)
-    return PinChange(True, "ok", "PIN changed")
+    if counter is None:
+        return PinChange(True, "ok", "PIN changed")
+    from db.operators import take_counter  # operators builds on this module
+
+    seat = take_counter(session, lookup.counter(session, counter), row, now)
+    if not seat.ok:
+        raise Refused(seat.message, reason=seat.reason)  # nothing is saved: the PIN change rolls back too
+    return PinChange(True, "ok", "PIN changed", seated=True)

@@ -8,7 +8,7 @@ from sqlalchemy import update
 from sqlalchemy.orm import Session, sessionmaker
 
 from db import unit_of_work
-from db.models import Service
+from db.models import Operator, Service
 from db.moves import cancel, transfer
 from db.operators import sign_in
 from db.queue import call_next, finish, issue_ticket, no_show, start_serving
@@ -23,6 +23,7 @@ def fixture_day(sessions: sessionmaker[Session], t0: datetime) -> dict[str, int]
     ids: dict[str, int] = {}
     with unit_of_work(sessions) as s:
         s.execute(update(Service).where(Service.code == "A").values(target_wait_minutes=15))
+        s.execute(update(Operator).values(must_change_pin=False))  # they chose their PINs long ago
         sign_in(s, "L1", "siti", "1234", now=at(0))
         sign_in(s, "L3", "budi", "4321", now=at(0))
     steps = [

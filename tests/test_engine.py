@@ -283,9 +283,10 @@ def test_a_vanished_database_file_is_an_outage_not_a_new_empty_database(sqlite_u
 
 
 def test_disabling_an_operator_signs_them_out_with_an_event(sessions, now):
-    from db.operators import disable_operator, sign_in
+    from db.operators import disable_operator, set_pin, sign_in
 
-    assert do(sessions, sign_in, "L1", "siti", "1234", now=now).ok
+    do(sessions, set_pin, "siti", "5190")  # her own PIN: the venue file's first one must be changed first
+    assert do(sessions, sign_in, "L1", "siti", "5190", now=now).seated
     do(sessions, disable_operator, "siti")
     assert {c.code: c.operator for c in do(sessions, counter_views)}["L1"] is None
     assert events(sessions)[-1] == EventKind.SIGNED_OUT

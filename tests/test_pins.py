@@ -181,3 +181,39 @@ def test_parallel_wrong_pins_lock_after_exactly_max_failed(db_url: str, what: st
         assert sorted(e.detail.get("attempts") for e in wrong) == list(range(1, MAX_FAILED + 1))
     finally:
         sessions.kw["bind"].dispose()
+
+
+# --- "Must change the PIN" is the engine's rule, not only the console's ---------------------------
+
+
+def test_a_first_pin_takes_no_counter_until_changed(sessions: Any, now: datetime) -> None:
+    from db.models import Counter
+
+    result = do(sessions, sign_in, "L1", "siti", "1234", now=now)  # the venue file's first PIN
+    assert (result.ok, result.reason, result.must_change_pin, result.seated) == (True, "must_change_pin", True, False)
+    with unit_of_work(sessions) as s:
+        assert s.scalar(select(Counter.operator_id).where(Counter.code == "L1")) is None
+    with pytest.raises(Refused):  # a weak new PIN: nothing changes, no seat
+        do(sessions, change_pin, "siti", "1234", "1111", counter="L1", now=now)
+    assert do(sessions, change_pin, "siti", "1234", "5190", counter="L1", now=now).seated
+    with unit_of_work(sessions) as s:
+        siti = s.scalar(select(Operator).where(Operator.username == "siti"))
+        assert s.scalar(select(Counter.operator_id).where(Counter.code == "L1")) == siti.id
+        assert not siti.must_change_pin
+    assert do(sessions, sign_in, "L2", "siti", "5190", now=now).seated
+
+
+def test_change_pin_at_another_agencys_counter_saves_nothing(sessions: Any, now: datetime) -> None:
+    assert do(sessions, sign_in, "L3", "siti", "1234", now=now).reason == "not_allowed"
+    with pytest.raises(Refused):
+        do(sessions, change_pin, "siti", "1234", "5190", counter="L3", now=now)
+    with unit_of_work(sessions) as s:
+        assert verify_pin("1234", s.scalar(select(Operator.pin_hash).where(Operator.username == "siti")))
+
+
+def test_in_the_demo_database_first_pins_work_unchanged(sessions: Any, now: datetime) -> None:
+    from antre.scratch import mark
+
+    with unit_of_work(sessions) as s:
+        mark(s, "demo")
+    assert do(sessions, sign_in, "L1", "siti", "1234", now=now).seated
