@@ -236,18 +236,20 @@ def _q(value: str) -> str:
 
 
 def _venue_names(url: str) -> list[str]:
+    """The venue's counter and agency names (agency names are said with [speech] agency = true)."""
     from db import open_database, read_only, unit_of_work
+    from db.catalog import agencies
     from db.stats import counter_views
 
     with unit_of_work(read_only(open_database(url))) as session:
-        return [c.name for c in counter_views(session)]
+        return [c.name for c in counter_views(session)] + [a.name for a in agencies(session)]
 
 
 def main(argv: list[str] | None = None) -> int:
     """Make (or complete) a voice pack from the text-to-speech engine."""
     parser = argparse.ArgumentParser(prog="python -m display.voicepack", description=main.__doc__)
     parser.add_argument("folder", type=Path, help="the pack folder (created if missing)")
-    parser.add_argument("--db", help="also the words of this venue's counter names (database URL)")
+    parser.add_argument("--db", help="also the words of this venue's counter and agency names (database URL)")
     parser.add_argument("--name", default="", help="the pack's name")
     parser.add_argument("--voice", default="", help="text-to-speech voice (default: the platform's Indonesian)")
     parser.add_argument("--rate", type=int, default=140, help="words per minute (140)")
