@@ -56,7 +56,7 @@ def register(db_sub: Any) -> None:
     actions = p.add_subparsers(dest="roles_action", metavar="ACTION")
 
     a = actions.add_parser("add-pc", parents=[late], help="create or update one PC's login role")
-    a.add_argument("name", help="the PC's name, e.g. kiosk1, tv-lobby, loket03 (role antre_pc_NAME)")
+    a.add_argument("name", help="the PC's name, e.g. kiosk1, tv_lobby, loket03 (role antre_pc_NAME)")
     a.add_argument("--kind", required=True, choices=KINDS, help="what the PC is")
     a.add_argument("--password-file", metavar="FILE", type=Path,
                    help="the PC's password: read from FILE if it exists, else made and written there owner-only "

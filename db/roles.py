@@ -292,7 +292,9 @@ def pc_sql(name: str, kind: str, password: str) -> list[str]:
 def drop_pc_sql(name: str) -> list[str]:
     """Remove one PC's LOGIN role (its privileges come from its group, so it owns nothing)."""
     role = pc_role(name)
-    return [f"DROP ROLE IF EXISTS {ident(role)}"]
+    # A stolen PC's open sessions end too, not only its future logins.
+    return [f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = {literal(role)}",
+            f"DROP ROLE IF EXISTS {ident(role)}"]
 
 
 @dataclass(frozen=True)

@@ -310,7 +310,14 @@ def test_roles_command_is_idempotent_and_never_prints_a_password(pg_db: str, tmp
     listed = capsys.readouterr().out
     pcs = {p["name"]: p for p in json.loads(listed[listed.index("{"):])["pcs"]}
     assert pcs["kiosk1"]["kinds"] == ["display"]
+    # Removing a PC also ends the sessions it has open.
+    pw_text = pw.read_text().strip()
+    session = psycopg.connect(make_url(pg_db).set(drivername="postgresql", username="antre_pc_kiosk1",
+                                                  password=pw_text).render_as_string(hide_password=False))
     assert main(["db", "roles", "remove-pc", "kiosk1", "--db", pg_db]) == 0
+    with pytest.raises(psycopg.OperationalError):
+        session.execute("SELECT 1")
+    session.close()
     assert server.execute("SELECT count(*) FROM pg_roles WHERE rolname = 'antre_pc_kiosk1'").fetchone()[0] == 0
     server.close()
 
