@@ -69,7 +69,9 @@ def register(db_sub: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     url = _admin_url(args)
     action = getattr(args, "roles_action", None)
-    if args.print_sql and action is None:
+    if args.print_sql and action is not None:
+        raise AntreError("--print shows the group roles' SQL only; a PC's login is made with its password file")
+    if args.print_sql:
         sql = group_sql(url.database)
         print("BEGIN;\n" + "".join(f"{s};\n" for s in sql) + "COMMIT;")
         return 0
