@@ -37,7 +37,8 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
                        description="Play a day of citizens through the real queue rules on a simulated clock "
                        "and print waiting-time percentiles per service and the busiest hour.")
     p.add_argument("--config", default=str(DEMO_VENUE), metavar="FILE", help="venue TOML (default: the demo venue)")
-    p.add_argument("--arrivals", type=bounded(0, 20_000), default=1000, metavar="N", help="citizens in the day (default 1000)")
+    p.add_argument("--arrivals", type=bounded(0, 20_000), default=1000, metavar="N",
+                   help="citizens in the day (default 1000)")
     p.add_argument("--rate", action="append", default=[], metavar="SERVICE=N",
                    help="citizens for one service, overriding its share (repeatable)")
     p.add_argument("--extra", action="append", default=[], metavar="AGENCY=N",

@@ -116,6 +116,8 @@ def test_operator_add_set_pin_disable(capsys, db_url):
 
 
 def test_db_upgrade_reports_the_revision(capsys, tmp_path):
+    from db.database import schema_head
+
     out = run_json(capsys, "db", "upgrade", "--db", str(tmp_path / "fresh.sqlite3"))
-    assert out["revision"] == "0001"
+    assert out["revision"] == schema_head()
     assert Path(tmp_path / "fresh.sqlite3").exists()

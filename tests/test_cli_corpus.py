@@ -77,6 +77,7 @@ def corpus(tmp: Path) -> list[tuple[list[str], str]]:
         (["simulate", "--arrivals", "-1"], "--arrivals"),
         (["demo", "--minutes", "-1"], "--minutes"),
         (["demo", "--speed", "0"], "--speed"),
+        (["demo", "--db", str(tmp / "mine.sqlite3")], "leave out --db"),
         (["nonsense"], "invalid choice"),
     ]
 

@@ -100,3 +100,11 @@ def test_the_demo_venue_pins_work_only_in_the_demo(tmp_path: Path) -> None:
             assert sign_in(s, "L01", "admin", "2468").reason == "no_pin"
     finally:
         sessions.kw["bind"].dispose()
+
+
+@pytest.mark.parametrize("module", ["kiosk/bench.py", "counter/bench.py", "display/bench.py"])
+def test_app_benchmarks_make_their_own_database(module: str) -> None:
+    """The apps' benchmarks seed a temporary database and take no --db and no ANTRE_DB."""
+    source = (ROOT / module).read_text(encoding="utf-8")
+    assert "TemporaryDirectory" in source
+    assert not any(word in source for word in ("default_url", "ANTRE_DB", '"--db"', "args.db")), module
