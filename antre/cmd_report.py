@@ -91,11 +91,15 @@ def cmd_report(args: argparse.Namespace) -> int:
     from db.ikm import ikm_report
     from db.reports import build_report
 
-    sessions = read_only(open_database(args.db or default_url()))
+    write = open_database(args.db or default_url())
+    sessions = read_only(write)
+    with unit_of_work(sessions) as s:
+        start, end = _month_period(s, args) if args.kind == "monthly" else _period(s, args)
+    if args.kind in ("figures", "monthly"):
+        _cache(sessions, write, start, end)
     with unit_of_work(sessions) as s:
         if args.kind == "monthly":
-            return _monthly(s, args)
-        start, end = _period(s, args)
+            return _monthly(s, args, start, end)
         if args.kind == "ikm":
             ikm = ikm_report(s, start, end, by=args.by, agency=args.agency)
             emit(args, ikm, _ikm_text(ikm))
@@ -124,19 +128,33 @@ def cmd_report(args: argparse.Namespace) -> int:
     return 0
 
 
-def _monthly(session: Any, args: argparse.Namespace) -> int:
+def _cache(read: Any, write: Any, start: date, end: date) -> None:
+    """Store the closed days of the period first (once per day), so long reports stay fast; a database
+    this user may not write to is reported live instead."""
+    from db.reports import cache_closed_days
+
+    try:
+        cache_closed_days(read, write, start, end)
+    except AntreError as exc:
+        print(f"antre: reading every ticket (closed days not stored: {exc})", file=sys.stderr)
+
+
+def _month_period(session: Any, args: argparse.Namespace) -> tuple[date, date]:
+    from db.report_pdf import month_bounds
+
+    if args.month:
+        return month_bounds(*args.month)
+    start, _ = _period(session, args)
+    return month_bounds(start.year, start.month)
+
+
+def _monthly(session: Any, args: argparse.Namespace, start: date, end: date) -> int:
     from db.ikm import ikm_report
-    from db.report_pdf import month_bounds, monthly_pdf
+    from db.report_pdf import monthly_pdf
     from db.reports import build_report
 
     if not args.out:
         raise AntreError("monthly needs --out FILE.pdf")
-    if args.month:
-        year, month = args.month
-    else:
-        start, _ = _period(session, args)
-        year, month = start.year, start.month
-    start, end = month_bounds(year, month)
     report = build_report(session, start, end, agency=args.agency)
     ikm = ikm_report(session, start, end, by="service", agency=args.agency)
     monthly_pdf(report, ikm, Path(args.out), place=args.place, lang=args.lang)

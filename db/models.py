@@ -409,6 +409,38 @@ class SurveyResponse(Base):
     overall: Mapped[int | None] = mapped_column(Integer)
 
 
+class ReportDay(Base):
+    """A closed business day's report figures per (service, counter, officer), kept so a year's report
+    reads these few rows instead of every ticket again (db.reports; a day is closed once it is over)."""
+
+    __tablename__ = "report_days"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    business_date: Mapped[date] = mapped_column(Date, index=True)
+    service_id: Mapped[int] = mapped_column(ForeignKey("services.id"))
+    counter_id: Mapped[int | None] = mapped_column(ForeignKey("counters.id"))
+    operator_id: Mapped[int | None] = mapped_column(ForeignKey("operators.id"))
+    issued: Mapped[int] = mapped_column(Integer)
+    served: Mapped[int] = mapped_column(Integer)
+    no_shows: Mapped[int] = mapped_column(Integer)
+    cancelled: Mapped[int] = mapped_column(Integer)
+    transferred: Mapped[int] = mapped_column(Integer)
+    called: Mapped[int] = mapped_column(Integer)
+    # Comma-separated whole seconds (waits, service times) and hours of issue, as the report query gives them.
+    waits: Mapped[str] = mapped_column(Text, default="")
+    spans: Mapped[str] = mapped_column(Text, default="")
+    hours: Mapped[str] = mapped_column(Text, default="")
+
+
+class ReportCachedDay(Base):
+    """A business day whose ReportDay rows are complete (a day without tickets has none)."""
+
+    __tablename__ = "report_cached_days"
+
+    business_date: Mapped[date] = mapped_column(Date, primary_key=True)
+    built_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
 class SurveyAnswer(Base):
     """One element's answer (1-4) of a survey; elements are codes from the IKM config (U1..U9)."""
 

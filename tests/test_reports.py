@@ -105,3 +105,23 @@ def test_a_long_period_read_in_chunks_gives_the_same_figures(sessions, report_da
     with unit_of_work(sessions) as s:
         chunked = build_report(s, date(2026, 11, 20), date(2026, 11, 26))
     assert chunked.total == whole.total and chunked.sections == whole.sections
+
+
+def test_closed_days_are_stored_and_read_back_to_the_same_figures(sessions, report_day, now):
+    from datetime import timedelta
+
+    from sqlalchemy import func, select
+
+    from db.models import ReportDay
+    from db.reports import cache_closed_days
+
+    live, live_polres = _report(sessions), _report(sessions, agency="POLRES")
+    later = now + timedelta(days=2)  # the fixture day is over
+    assert cache_closed_days(sessions, sessions, date(2026, 11, 20), date(2026, 11, 30), now=later) == 5
+    assert cache_closed_days(sessions, sessions, date(2026, 11, 20), date(2026, 11, 30), now=later) == 0
+    with unit_of_work(sessions) as s:
+        # groups (service, counter, officer): A/L1/siti, A/L2/-, A/-/- (cancelled), B/L1/siti, S/L3/budi
+        assert s.scalar(select(func.count()).select_from(ReportDay)) == 5
+    cached = _report(sessions)
+    assert cached.total == live.total and cached.sections == live.sections and cached.hours == live.hours
+    assert _report(sessions, agency="POLRES").sections == live_polres.sections
