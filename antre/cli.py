@@ -70,11 +70,15 @@ def initial_pins(cfg: Any, name: str) -> tuple[Any, str]:
         return cfg.model_copy(update={"operators": operators}), (
             f"warning: {name} is a demo venue (demo = true): its {len(with_pin)} public PINs work only in "
             "`antre demo` and were not loaded; give each operator a PIN with `antre operator set-pin USER`")
+    from db.pins import is_weak
+
+    weak = [o.username for o in cfg.operators if o.pin and is_weak(o.pin)]
     return cfg, (
         f"warning: {name} holds initial PINs for {len(with_pin)} operators ({', '.join(with_pin[:5])}"
         f"{', ...' if len(with_pin) > 5 else ''}): anyone who reads the file can sign in as them until they "
         "change it at their first sign-in. Hand them out in person, keep the file private, or remove the "
-        "PINs and use `antre operator set-pin USER`")
+        "PINs and use `antre operator set-pin USER`"
+        + (f". Easy to guess: {', '.join(weak[:5])}{', ...' if len(weak) > 5 else ''}" if weak else ""))
 
 
 def cmd_issue(args: argparse.Namespace) -> int:
@@ -261,7 +265,9 @@ def build_parser() -> argparse.ArgumentParser:
     from antre import cmd_counter, cmd_demo, cmd_display, cmd_kiosk, cmd_simulate, cmd_web
     from antre import cmd_report
 
-    for module in (cmd_kiosk, cmd_display, cmd_counter, cmd_simulate, cmd_demo, cmd_web, cmd_report):
+    from antre import loadbench
+
+    for module in (cmd_kiosk, cmd_display, cmd_counter, cmd_simulate, cmd_demo, cmd_web, cmd_report, loadbench):
         module.register(sub, common)
     return parser
 

@@ -85,6 +85,7 @@ def test_init_warns_about_initial_pins(tmp_path: Path, venue_file: Path) -> None
     done = antre("init", "--config", str(venue_file), "--db", str(tmp_path / "a.sqlite3"))
     assert done.returncode == 0, done.stderr
     assert "warning: venue.toml holds initial PINs for 3 operators (siti, budi, admin)" in done.stderr
+    assert done.stderr.rstrip().endswith("Easy to guess: siti, budi")  # 1234 and 4321; 2468 is not a run
 
 
 def test_the_demo_venue_pins_work_only_in_the_demo(tmp_path: Path) -> None:
