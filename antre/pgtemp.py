@@ -59,8 +59,12 @@ class TempCluster:
         shutil.rmtree(self.folder, ignore_errors=True)
 
 
-def start(max_connections: int = 300) -> TempCluster:
-    """initdb and start a cluster on a free loopback port (trust auth on loopback only)."""
+def start(max_connections: int = 300, *, durable: bool = False) -> TempCluster:
+    """initdb and start a cluster on a free loopback port (trust auth on loopback only).
+
+    Tests skip fsync (a throwaway cluster); `durable=True` keeps PostgreSQL's defaults, so a
+    benchmark measures what a real server does at commit.
+    """
     bindir = _bindir()
     folder = Path(tempfile.mkdtemp(prefix="antre-pg-"))
     as_user: list[str] = []
@@ -77,9 +81,9 @@ def start(max_connections: int = 300) -> TempCluster:
     if init.returncode:
         shutil.rmtree(folder, ignore_errors=True)
         raise NoPostgres(f"initdb failed: {init.stderr.strip()[-300:]}")
-    options = (f"-p {port} -k {folder} -c listen_addresses=127.0.0.1 -c fsync=off "
-               f"-c synchronous_commit=off -c full_page_writes=off -c max_connections={max_connections} "
-               "-c shared_buffers=64MB")
+    speed = "" if durable else "-c fsync=off -c synchronous_commit=off -c full_page_writes=off "
+    options = (f"-p {port} -k {folder} -c listen_addresses=127.0.0.1 {speed}"
+               f"-c max_connections={max_connections} -c shared_buffers=64MB")
     started = subprocess.run([*as_user, str(bindir / "pg_ctl"), "-D", str(data), "-o", options,
                               "-l", str(folder / "server.log"), "-w", "-t", "30", "start"],
                              capture_output=True, text=True)
