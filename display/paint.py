@@ -82,15 +82,17 @@ class Drawn:
     width: float  # of the box it was given
     advance: float  # of the text at that size
     widget: str
+    height: float = float("inf")  # of the box it was given
 
 
 RECORD: list[Drawn] | None = None  # set to a list to record every text painted (tests, screenshots)
 
 
-def record(value: str, px: int, bold: bool, role: Role, width: float, widget: str = "") -> None:
+def record(value: str, px: int, bold: bool, role: Role, width: float, widget: str = "",
+           height: float = float("inf")) -> None:
     if RECORD is not None and value.strip():
         RECORD.append(Drawn(value, px, bold, role, width, QFontMetricsF(font(px, bold)).horizontalAdvance(value),
-                            widget))
+                            widget, height))
 
 
 def advance(value: str, px: int, bold: bool = True) -> float:
@@ -135,7 +137,7 @@ def text(p: QPainter, rect: QRectF, value: str, color: str, *, px: int | None = 
          align: Qt.AlignmentFlag = Qt.AlignmentFlag.AlignCenter, role: Role = "other", widget: str = "") -> None:
     """Draw one line, at `px` or the largest size that fits the rectangle."""
     size = px if px is not None else fit_px(value, rect.width(), rect.height(), bold)
-    record(value, size, bold, role, rect.width(), widget)
+    record(value, size, bold, role, rect.width(), widget, rect.height())
     p.setFont(font(size, bold))
     p.setPen(QColor(color))
     p.drawText(rect, int(align | Qt.AlignmentFlag.AlignVCenter), value)

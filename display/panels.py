@@ -36,7 +36,7 @@ def tv_name(name: str) -> str:
 def short_names(names: list[str]) -> tuple[str, list[str]]:
     """('LOKET', ['1', '2', ...]) when every name starts with the same word: the heading says it once."""
     words = [tv_name(n).split(" ", 1) for n in names]
-    if len(words) > 1 and all(len(w) == 2 for w in words) and len({w[0] for w in words}) == 1:
+    if words and all(len(w) == 2 for w in words) and len({w[0] for w in words}) == 1:
         return words[0][0], [w[1] for w in words]
     return "", [tv_name(n) for n in names]
 
@@ -216,11 +216,14 @@ class RecentCalls(Panel):
         row_h = min(area.height() / len(calls), self.row_h() * 1.25)
         codes = [c.code for c in calls]
         wheres = [tv_name(c.counter_name) for c in calls]
+        word, numbers = short_names([c.counter_name for c in calls])
         code_px = max(paint.common_px(codes, area.width() * 0.55, row_h * 0.82), self.min_px("A", "call"))
         code_w = max(paint.advance(c, code_px) for c in codes)
         pad_x = row_h * 0.2
         where_room = area.width() - 2 * pad_x - code_w - row_h * 0.3
         where_px = max(min(code_px, paint.common_px(wheres, where_room, row_h * 0.82)), self.min_px("A"))
+        if word and not all(paint.fits(w, where_px, where_room) for w in wheres):
+            wheres = numbers  # "26" rather than "LOKET 26" cut: the counter tiles say LOKET
         for i, call in enumerate(calls):
             row = QRectF(area.left(), area.top() + i * row_h, area.width(), row_h)
             if i % 2 == 0:
@@ -419,9 +422,14 @@ class WaitingBoard(PagedPanel):
         busy = [q for q in self.queues if q.waiting > 0]
         grid = Grid([q.code for q in busy], [str(q.waiting) for q in busy], area.width(), area.height(), px)
         lines = self.lines(grid.per_page * self.MAX_PAGES)
-        labels = [code or name for code, name, *_ in lines]
-        values = [str(n) if n >= 0 else "" for _, _, n, _ in lines]
-        return Grid(labels, values, area.width(), area.height(), px), lines
+        for _ in range(2):  # per agency the labels are wider: fewer fit a page, so cut again
+            labels = [code or name.split()[0] for code, name, *_ in lines]
+            values = [str(n) if n >= 0 else "" for _, _, n, _ in lines]
+            grid = Grid(labels, values, area.width(), area.height(), px)
+            if grid.pages <= self.MAX_PAGES:
+                break
+            lines = self.lines(grid.per_page * self.MAX_PAGES)
+        return grid, lines
 
     def grid(self) -> Grid:
         return self._plan()[0]
@@ -443,8 +451,11 @@ class WaitingBoard(PagedPanel):
         for i in range(first, min(first + grid.per_page, len(lines))):
             code, label, waiting, color = lines[i]
             tile = grid.tile(area, i)
-            if not code:  # "+3 lainnya"
-                paint.text(p, tile, label, SUB, px=grid.px, align=LEFT, widget=name)
+            if not code:  # "+3 lainnya", or "+3" where the words would be too small
+                px = self.min_px(label)
+                if not paint.fits(label, px, tile.width()):
+                    label, px = label.split()[0], grid.px
+                paint.text(p, tile, label, SUB, px=px, align=LEFT, widget=name)
                 continue
             chip = QRectF(tile.left(), tile.top(), grid.label_w, tile.height())
             paint.card(p, chip, color, tile.height() * 0.15)

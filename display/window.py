@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 from PySide6.QtCore import QRect, Qt, QTimer
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QWidget
@@ -16,6 +18,7 @@ from display.panels import CounterBoard, NowCalling, RecentCalls, WaitingBoard
 from display.settings import DisplaySettings, Filter
 from display.state import CallsUpdate
 
+log = logging.getLogger(__name__)
 BLINK_MS = 500
 
 
@@ -56,6 +59,7 @@ class DisplayWindow(QWidget):
         self._page_timer = QTimer(self)
         self._page_timer.setInterval(round(self.settings.page_seconds * 1000))
         self._page_timer.timeout.connect(self.turn_page)
+        self._warned: set[tuple[int, int, str]] = set()
         self.resize(1280, 720)
 
     # -- data in ---------------------------------------------------------------------------------
@@ -229,6 +233,18 @@ class DisplayWindow(QWidget):
         else:
             self._landscape(gap, top, w - gap, bottom)
         self._update_pager()
+        pages = self.counters.pages() if self.counters.counters else 0
+        if pages > 3:
+            self._too_small(f"the {len(self.counters.counters)} counters need {pages} pages")
+
+    def _too_small(self, what: str) -> None:
+        """Tell staff (once per size) that this TV cannot show everything legibly from the configured distance."""
+        key = (self.width(), self.height(), what)
+        if key not in self._warned:
+            self._warned.add(key)
+            log.warning("%g\" TV at %dx%d read from %g m: %s; a bigger TV, a nearer seat or a TV per floor "
+                        "(--zone) helps", self.settings.tv_inches, self.width(), self.height(),
+                        self.settings.viewing_distance_m, what)
 
     def _recent_rows(self, room: float, now_min: float) -> int:
         """As many previous calls as leave the now-calling panel its room: at least 3, at most configured."""
@@ -248,6 +264,10 @@ class DisplayWindow(QWidget):
         body_h = bottom - top
         split = left + round((right - left - gap) * 0.5)
         rows = self._recent_rows(body_h - gap, self._now_min())
+        if body_h - gap - self.recent.height_for(rows) < self._now_min():
+            # A TV too small for its distance: the current call keeps its size, fewer previous calls.
+            rows = max(1, int((body_h - gap - self._now_min() - self.recent.height_for(0)) // self.recent.row_h()))
+            self._too_small(f"only {rows} previous call(s) fit at legible size")
         self.recent.fit_rows = rows
         recent_h = round(self.recent.height_for(rows))
         now_h = body_h - recent_h - gap
@@ -263,6 +283,8 @@ class DisplayWindow(QWidget):
         body_h = bottom - top
         now_h = max(round(self._now_min()), round(body_h * 0.25))
         rows = max(3, min(self.settings.last_calls, 4))
+        if body_h - now_h - self.recent.height_for(rows) < body_h * 0.3:
+            rows = 3  # the counters keep a third of the screen
         self.recent.fit_rows = rows
         recent_h = round(self.recent.height_for(rows))
         self.now_calling.setGeometry(QRect(left, top, width, now_h))

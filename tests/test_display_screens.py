@@ -124,10 +124,39 @@ def test_every_text_is_legible_from_the_farthest_seat_with_the_full_demo_venue(q
             mm = leg.mm(d.text, d.px, d.bold)
             assert mm >= leg.min_mm(d.role) - 0.05, f"{size} {d.widget} {d.text!r}: {mm:.1f} mm"
             assert d.advance <= d.width + 0.5, f"{size} {d.widget} {d.text!r} is cut ({d.advance:.0f} > {d.width:.0f})"
+            line = d.px * paint.LINE
+            assert line <= d.height + 1, f"{size} {d.widget} {d.text!r} runs over its box ({line:.0f} > {d.height:.0f})"
         calls = {d.text for d in drawn if d.role == "call" and "-" in d.text}
         assert len(calls) >= 4, f"{size}: the current call and at least 3 before it, got {calls}"
         assert {str(n) for n in range(1, 27)} <= tiles, f"{size}: counters missing from the pages"
         assert any(d.widget == "Ticker" for d in drawn) and any(d.widget == "Header" for d in drawn)
+
+
+def test_a_tv_too_small_for_its_distance_keeps_the_sizes_shows_less_and_says_so(
+        qtbot: Any, tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    from display import paint
+    from display.screens import Rig, seed
+
+    url = seed(tmp_path, display={"tv_inches": 43})  # 0.496 mm a pixel at 1080p: 40 mm is 81 px of capital
+    rig = Rig(url, (1920, 1080))
+    try:
+        caplog.set_level("WARNING", logger="display")
+        rig.window._warned.clear()
+        rig.window._layout()
+        leg = rig.window.legibility()
+        paint.RECORD = []
+        for _ in rig.window.pages():
+            rig.window.turn_page()
+            rig.window.repaint()
+        drawn, paint.RECORD = paint.RECORD, None
+    finally:
+        paint.RECORD = None
+        rig.close()
+    assert "43\" TV at 1920x1080 read from 10 m" in caplog.text and "counters need" in caplog.text
+    for d in drawn:
+        assert leg.mm(d.text, d.px, d.bold) >= leg.min_mm(d.role) - 0.05, d
+        assert d.advance <= d.width + 0.5 and d.px * paint.LINE <= d.height + 1, d
+    assert len({d.text for d in drawn if d.role == "call" and "-" in d.text}) >= 2
 
 
 def _contrast(a: str, b: str) -> float:
