@@ -45,12 +45,24 @@ class TempCluster:
     bindir: Path
     as_user: list[str] = field(default_factory=list)
     superuser: str = "antre_test"
+    options: str = ""
 
     def url(self, dbname: str = "postgres", user: str | None = None, password: str | None = None) -> str:
         auth = user or self.superuser
         if password:
             auth += f":{password}"
         return f"postgresql+psycopg://{auth}@127.0.0.1:{self.port}/{dbname}"
+
+    def pause(self) -> None:
+        """Stop the server (a restart of the server PC: sessions end, committed data stays)."""
+        subprocess.run([*self.as_user, str(self.bindir / "pg_ctl"), "-D", str(self.folder / "data"),
+                        "-m", "fast", "-w", "stop"], capture_output=True, check=False)
+
+    def resume(self) -> None:
+        """Start the server again on the same port and data."""
+        subprocess.run([*self.as_user, str(self.bindir / "pg_ctl"), "-D", str(self.folder / "data"), "-o",
+                        self.options, "-l", str(self.folder / "server.log"), "-w", "-t", "30", "start"],
+                       capture_output=True, check=True)
 
     def stop(self) -> None:
         """Stop the server at once and remove its folder."""
@@ -76,15 +88,15 @@ def start(max_connections: int = 300, *, durable: bool = False) -> TempCluster:
     data = folder / "data"
     port = _free_port()
     cluster = TempCluster(folder, port, bindir, as_user)
+    speed = "" if durable else "-c fsync=off -c synchronous_commit=off -c full_page_writes=off "
+    cluster.options = (f"-p {port} -k {folder} -c listen_addresses=127.0.0.1 {speed}"
+                       f"-c max_connections={max_connections} -c shared_buffers=64MB")
     init = subprocess.run([*as_user, str(bindir / "initdb"), "-D", str(data), "-U", cluster.superuser,
                            "-A", "trust", "-E", "UTF8", "--no-sync"], capture_output=True, text=True)
     if init.returncode:
         shutil.rmtree(folder, ignore_errors=True)
         raise NoPostgres(f"initdb failed: {init.stderr.strip()[-300:]}")
-    speed = "" if durable else "-c fsync=off -c synchronous_commit=off -c full_page_writes=off "
-    options = (f"-p {port} -k {folder} -c listen_addresses=127.0.0.1 {speed}"
-               f"-c max_connections={max_connections} -c shared_buffers=64MB")
-    started = subprocess.run([*as_user, str(bindir / "pg_ctl"), "-D", str(data), "-o", options,
+    started = subprocess.run([*as_user, str(bindir / "pg_ctl"), "-D", str(data), "-o", cluster.options,
                               "-l", str(folder / "server.log"), "-w", "-t", "30", "start"],
                              capture_output=True, text=True)
     if started.returncode:
