@@ -30,8 +30,13 @@ READ_ONLY = "antre_read_only"
 
 
 def default_url() -> str:
-    """The database URL: env ANTRE_DB, else a SQLite file in the user data directory."""
+    """The database URL: env ANTRE_DB, else this PC's antre.toml (db.pcconfig), else a SQLite file in the
+    user data directory."""
     if url := os.environ.get("ANTRE_DB"):
+        return url
+    from db.pcconfig import pc_database_url
+
+    if url := pc_database_url():
         return url
     import platformdirs
 
