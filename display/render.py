@@ -58,12 +58,20 @@ class Renderer:
         self._count = 0
 
     def prepare(self) -> None:
-        """Start the synthesizer ahead of the first call; raises SpeechError when there is no TTS."""
-        if self.synth is None:
-            raise SpeechError("text-to-speech is switched off")
-        start = getattr(self.synth, "start", None)
-        if start is not None:
-            start()
+        """Start the synthesizer ahead of the first call; raises SpeechError when there is no TTS.
+
+        With a voice pack, missing text-to-speech only costs the words the pack lacks: logged, not raised.
+        """
+        try:
+            if self.synth is None:
+                raise SpeechError("text-to-speech is switched off")
+            start = getattr(self.synth, "start", None)
+            if start is not None:
+                start()
+        except SpeechError as exc:
+            if self.voice_pack() is None:
+                raise
+            log.warning("text-to-speech unavailable (%s): words the voice pack lacks cannot be said", exc)
 
     def voice_pack(self) -> VoicePack | None:
         """The settings' voice pack (loaded once per folder), or None for text-to-speech or a broken pack."""
@@ -87,9 +95,17 @@ class Renderer:
             if key not in self._pack_cache:
                 if len(self._pack_cache) > 64:
                     self._pack_cache.clear()
-                self._pack_cache[key] = pack.speak(text, lambda words: self.tts(language, words)[0])[0]
+                self._pack_cache[key] = pack.speak(text, lambda words: self._fallback(language, words))[0]
             return self._pack_cache[key], None
         return self.tts(language, text)
+
+    def _fallback(self, language: str, words: str) -> array:
+        """Words a voice pack lacks, by text-to-speech; nothing (logged) when that fails too."""
+        try:
+            return self.tts(language, words)[0]
+        except SpeechError as exc:
+            log.error("voice pack lacks %r and text-to-speech failed: %s", words, exc)
+            return array("h")
 
     def tts(self, language: str, text: str) -> tuple[array, str | None]:
         """The samples of one text said by the text-to-speech engine, and any warning from it."""

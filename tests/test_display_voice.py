@@ -144,6 +144,11 @@ def test_the_renderer_speaks_from_the_pack_and_tts_only_for_what_it_lacks(tmp_pa
     assert synth.texts == ["kesehatan"]  # only the word the pack lacks
     broken = Renderer(synth, SpeechSettings(engine="pack", pack=str(tmp_path / "nowhere")), tmp_path / "work")
     assert broken.voice_pack() is None  # a missing pack: text-to-speech says everything (logged)
+    # No text-to-speech at all: the pack still speaks, only the word it lacks is missing.
+    mute = Renderer(None, settings, tmp_path / "work")
+    mute.prepare()  # no error: the pack carries the announcements
+    out = mute.render(announcement("A-009", "Loket Kesehatan", settings=settings), tmp_path / "c.wav")
+    assert out.spoken and out.warning is None
 
 
 def test_antre_say_with_a_voice_pack(tmp_path: Path) -> None:
