@@ -55,8 +55,9 @@ def register(db_sub: Any) -> None:
     p.set_defaults(handler=run, roles_action=None)
     actions = p.add_subparsers(dest="roles_action", metavar="ACTION")
 
-    a = actions.add_parser("add-pc", parents=[late], help="create or update one PC's login role")
-    a.add_argument("name", help="the PC's name, e.g. kiosk1, tv_lobby, loket03 (role antre_pc_NAME)")
+    a = actions.add_parser("add-pc", parents=[late], help="create or update PCs' login roles")
+    a.add_argument("names", nargs="+", metavar="NAME", help="the PC's name, e.g. kiosk1, tv_lobby, loket03 (role "
+                   "antre_pc_NAME); several PCs of one kind at once: loket01 loket02 ...")
     a.add_argument("--kind", required=True, choices=KINDS, help="what the PC is")
     a.add_argument("--password-file", metavar="FILE", type=Path,
                    help="the PC's password: read from FILE if it exists, else made and written there owner-only "
@@ -156,21 +157,30 @@ def _pcs(engine: Any) -> list[PcRole]:
 
 
 def _add_pc(args: argparse.Namespace, engine: Any, url: URL) -> int:
-    role = pc_role(args.name)
-    path: Path = args.password_file or Path(f"{args.name.strip().lower()}.password")
-    password, made = _password(path)
-    _execute(engine, pc_sql(args.name, args.kind, password), f"set up {role}")
-    pc_url = _pc_url(args, url, role)
-    text = "\n".join([
-        f"{role}: {args.kind} PC, password {'written to' if made else 'from'} {path}",
-        f"URL: {pc_url}",
-        "On that PC, in antre.toml (user config folder, or /etc/antre/antre.toml), readable only by its user:",
-        "  [database]",
-        f'  url = "{pc_url}"',
-        f'  password_file = "{path.name}"   # copy {path} next to antre.toml, chmod 600',
-    ])
-    emit(args, {"name": args.name.strip().lower(), "role": role, "kind": args.kind, "url": pc_url,
-                "password_file": str(path), "password_made": made}, text)
+    names = [n.strip().lower() for n in args.names]
+    roles = [pc_role(n) for n in names]  # every name checked before any file or role is made
+    if args.password_file and len(names) > 1:
+        raise AntreError("--password-file is for one PC; with several, each gets NAME.password here")
+    if len(set(names)) < len(names):
+        raise AntreError("a PC name is given twice")
+    made_pcs, sql, texts = [], [], []
+    for name, role in zip(names, roles, strict=True):
+        path: Path = args.password_file or Path(f"{name}.password")
+        password, made = _password(path)
+        sql += pc_sql(name, args.kind, password)
+        pc_url = _pc_url(args, url, role)
+        made_pcs.append({"name": name, "role": role, "kind": args.kind, "url": pc_url, "password_file": str(path),
+                         "password_made": made})
+        texts.append("\n".join([
+            f"{role}: {args.kind} PC, password {'written to' if made else 'from'} {path}",
+            f"URL: {pc_url}",
+            "On that PC, in antre.toml (user config folder, or /etc/antre/antre.toml), readable only by its user:",
+            "  [database]",
+            f'  url = "{pc_url}"',
+            f'  password_file = "{path.name}"   # copy {path} next to antre.toml, chmod 600',
+        ]))
+    _execute(engine, sql, f"set up {', '.join(roles)}")  # one transaction: all the PCs or none
+    emit(args, {"pcs": made_pcs}, "\n\n".join(texts))
     return 0
 
 

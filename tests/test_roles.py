@@ -322,6 +322,29 @@ def test_roles_command_is_idempotent_and_never_prints_a_password(pg_db: str, tmp
     server.close()
 
 
+def test_forty_counters_in_one_command(pg_db: str, pg_server: Any, tmp_path: Path, capsys: Any,
+                                       monkeypatch: Any) -> None:
+    monkeypatch.chdir(tmp_path)
+    names = [f"loket{i:02d}" for i in range(1, 41)]
+    try:
+        assert main(["db", "roles", "--db", pg_db]) == 0
+        capsys.readouterr()
+        assert main(["db", "roles", "add-pc", *names, "--kind", "counter", "--db", pg_db, "--json"]) == 0
+        made = json.loads(capsys.readouterr().out)["pcs"]
+        assert [p["role"] for p in made] == [f"antre_pc_{n}" for n in names]
+        passwords = {(tmp_path / f"{n}.password").read_text() for n in names}
+        assert len(passwords) == 40  # each PC its own
+        assert main(["db", "roles", "list", "--db", pg_db, "--json"]) == 0
+        listed = {p["name"]: p["kinds"] for p in json.loads(capsys.readouterr().out)["pcs"]}
+        assert all(listed[n] == ["counter"] for n in names)
+        # A bad name anywhere makes nothing at all.
+        assert main(["db", "roles", "add-pc", "loket41", "Loket 42!", "--kind", "counter", "--db", pg_db]) == 1
+        assert not (tmp_path / "loket41.password").exists()
+    finally:
+        for n in names:
+            pg_server.execute(f"DROP ROLE IF EXISTS antre_pc_{n}")
+
+
 def test_print_shows_the_sql_without_connecting(capsys: Any) -> None:
     assert main(["db", "roles", "--print", "--db", "postgresql://postgres@192.0.2.1:1/antre"]) == 0
     sql = capsys.readouterr().out
