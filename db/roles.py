@@ -38,8 +38,8 @@ Column-level grants where a table mixes what a role may and may not change:
   the kiosk). Foreign-key checks and the table's owner (antre_admin) are not affected by row security.
 - tickets: the kiosk updates only what requeue, bookings.redeem and mark_print_failed set.
 - events: INSERT for the writers, UPDATE/DELETE for nobody but the admin: the audit trail is append-only.
-- secrets (the ticket-token key): the kiosk reads it to print and check QR codes; `antre db roles`
-  makes the key as the admin, so no kiosk ever needs to INSERT it.
+- secrets: the kiosk reads the ticket-token key (and, by row security, no other secret) to print and
+  check QR codes; `antre db roles` makes the key as the admin, so no kiosk ever needs to INSERT it.
 """
 
 from __future__ import annotations
@@ -54,6 +54,7 @@ from dataclasses import dataclass, field
 
 from db.errors import AntreError
 from db.models import Base
+from db.tokens import SECRET_NAME as TOKEN_KEY
 
 KINDS = ("display", "kiosk", "counter", "admin")
 LIMITED = ("display", "kiosk", "counter")
@@ -69,6 +70,16 @@ def group(kind: str) -> str:
     if kind not in KINDS:
         raise AntreError(f"unknown kind of PC {kind!r}: use one of {', '.join(KINDS)}")
     return f"antre_{kind}"
+
+
+def ident(name: str) -> str:
+    """A quoted SQL identifier."""
+    return '"' + name.replace('"', '""') + '"'
+
+
+def literal(text: str) -> str:
+    """A quoted SQL string literal (standard_conforming_strings is on since PostgreSQL 9.1)."""
+    return "'" + text.replace("'", "''") + "'"
 
 
 @dataclass(frozen=True)
@@ -102,7 +113,8 @@ POLICY: dict[str, dict[str, Access]] = {
                                                       "note", "print_failed")),
                 "counter": Access(insert=True, update=True)},
     "events": {"display": READ, "kiosk": Access(insert=True), "counter": Access(insert=True)},
-    "secrets": {"kiosk": READ},
+    # Only the ticket-token key: a secret added later for another part stays hidden from the kiosks.
+    "secrets": {"kiosk": Access(rows=f"name = {literal(TOKEN_KEY)}")},
     "bookings": {"kiosk": Access(update=("status", "used_at", "ticket_id"))},
     # The counter's citizen-facing survey screen (counter/survey.py) records the IKM answers of the
     # ticket just finished; record_response reads the responses to refuse a second one, but the
@@ -139,16 +151,6 @@ def check_policy() -> None:
             named = set(access.update) if isinstance(access.update, tuple) else set()
             if named - columns:
                 raise AntreError(f"db/roles.py: table {name} has no column {', '.join(sorted(named - columns))}")
-
-
-def ident(name: str) -> str:
-    """A quoted SQL identifier."""
-    return '"' + name.replace('"', '""') + '"'
-
-
-def literal(text: str) -> str:
-    """A quoted SQL string literal (standard_conforming_strings is on since PostgreSQL 9.1)."""
-    return "'" + text.replace("'", "''") + "'"
 
 
 def default_sequence(table: str, column: str) -> str:

@@ -177,6 +177,9 @@ def test_kiosk_issues_and_requeues_but_calls_nothing(pcs: dict[str, sessionmaker
     second = ok(kiosk, lambda s: issue_ticket(s, "A", priority=True, priority_category="lansia", now=now))
     assert (first.ticket.code, second.ticket.code, second.ahead) == ("A-001", "A-002", 0)
     paper = ok(kiosk, lambda s: ticket_content(s, first.ticket.id))  # what the printer prints
+    ok(admin, lambda s: s.execute(text("INSERT INTO secrets (name, value, created_at) VALUES "
+                                       "('web_session_key', 'x', now())")))
+    assert ok(kiosk, lambda s: s.scalars(text("SELECT name FROM secrets")).all()) == ["ticket_token_key"]
     assert paper.ticket.code == "A-001" and ok(kiosk, lambda s: tokens.ticket_url(s, first.ticket.id))
     assert ok(kiosk, lambda s: mark_print_failed(s, first.ticket.id, error="paper out", now=now)).print_failed
     # A no-show comes back: by code at the kiosk's staff menu, or by scanning the QR.
