@@ -399,6 +399,8 @@ class KioskWindow(IssuingMixin, InputMixin, QWidget):
         local = self.clock().astimezone(ZoneInfo(tz))
         self.header.time.setText(f"{local:%H.%M}")
         self.header.date.setText(date_text(local, self.lang))
+        date = self.header.date
+        date.setMinimumWidth(date.fontMetrics().horizontalAdvance(date.text()) + 2)  # English dates are longer
 
     def _set_online(self, online: bool) -> None:
         if online == self.db_online:

@@ -44,7 +44,7 @@ def test_three_touches_issue_and_print_one_ticket(qtbot, make_kiosk, kiosk_url):
     w = make_kiosk(printer)
     assert "Dinas Kependudukan" in w.home.grid.tiles[0].title
     to_confirm(qtbot, w)
-    assert "Fotokopi Kartu Keluarga" in w.confirm.req_items[0].text()
+    assert "Fotokopi Kartu Keluarga" in w.confirm.req_area.lines[0].text()
     assert w.confirm.priority_button.isVisible()
     qtbot.mouseClick(w.confirm.take_button, LEFT)
     qtbot.waitUntil(lambda: w.view == "ticket")

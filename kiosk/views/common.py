@@ -308,6 +308,8 @@ class Header(QWidget):
         clock.setSpacing(0)
         self.time = label("", 52, bold=True, color="#FFFFFF", wrap=False)
         self.date = label("", SMALL, color="#FFFFFF", wrap=False)
+        for w in (self.time, self.date):
+            w.setMinimumHeight(w.fontMetrics().height())  # a longer date (English) never squeezes the line
         clock.addWidget(self.time)
         clock.addWidget(self.date)
         self.lang = button("English", "#FFFFFF", 30, 100)

@@ -5,7 +5,17 @@ from __future__ import annotations
 from html import escape
 
 from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtWidgets import QBoxLayout, QFrame, QGridLayout, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtGui import QResizeEvent
+from PySide6.QtWidgets import (
+    QBoxLayout,
+    QFrame,
+    QGridLayout,
+    QLabel,
+    QSizePolicy,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from db.catalog import ServiceView
 from db.fees import fee_headline, fee_label, fee_note
@@ -14,7 +24,78 @@ from db.views import ServiceQueue
 from kiosk.icons import icon_for
 from kiosk.texts import duration, tr, wait_text
 from kiosk.views.common import BODY, PRIORITY, SMALL, TAKE, TITLE, button, label
+from kiosk.views.home import Pager
 from qtkit import theme
+
+
+class RequirementList(QWidget):
+    """The requirement lines in the height the layout gives; pages (compact arrows) when they do not fit."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.col = QVBoxLayout(self)
+        self.col.setContentsMargins(0, 0, 0, 0)
+        self.col.setSpacing(10)
+        self.col.addStretch(1)
+        self.pager = Pager(compact=True)
+        self.pager.moved.connect(self.move)
+        self.pager.hide()
+        self.col.addWidget(self.pager)
+        self.lines: list[QLabel] = []
+        self.split: list[list[int]] = [[]]
+        self.page = 0
+        self.lang = "id"
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        # Room for one line and the pager at least, so every page can show something.
+        self.setMinimumHeight(self.pager.sizeHint().height() + 60)
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt override
+        return QSize(400, self.minimumHeight())
+
+    def set_lines(self, lines: list[QLabel], lang: str) -> None:
+        for w in self.lines:
+            self.col.removeWidget(w)
+            w.hide()  # deleteLater waits for the event loop: hidden now, so no old line shows under a new one
+            w.deleteLater()
+        self.lines, self.lang, self.page = lines, lang, 0
+        for i, w in enumerate(lines):
+            self.col.insertWidget(i, w)
+        self.paginate()
+
+    def paginate(self) -> None:
+        """Split the lines into pages that fit this widget's height at its width."""
+        spacing = self.col.spacing()
+        heights = [w.heightForWidth(self.width()) + spacing for w in self.lines]
+        room = self.height()
+        if sum(heights) - spacing <= room:
+            self.split = [list(range(len(self.lines)))]
+        else:
+            room -= self.pager.sizeHint().height() + spacing
+            self.split, used = [[]], 0
+            for i, h in enumerate(heights):
+                if self.split[-1] and used + h > room:
+                    self.split.append([])
+                    used = 0
+                self.split[-1].append(i)
+                used += h
+        self.show_page()
+
+    def show_page(self) -> None:
+        self.page = max(0, min(self.page, len(self.split) - 1))
+        for i, w in enumerate(self.lines):
+            w.setVisible(i in self.split[self.page])
+        self.pager.setVisible(len(self.split) > 1)
+        if len(self.split) > 1:
+            self.pager.set_page(self.page, len(self.split), self.lang)
+
+    def move(self, step: int) -> None:
+        # The split stays as computed for this size: moving only shows another page of it.
+        self.page += step
+        self.show_page()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        self.paginate()
 
 
 class ConfirmScreen(QWidget):
@@ -59,10 +140,10 @@ class ConfirmScreen(QWidget):
         self.card.setSpacing(12)
         self.req_title = label("", 36, bold=True)
         self.card.addWidget(self.req_title)
-        self.req_items: list = []
-        self.req_box = QVBoxLayout()
-        self.req_box.setSpacing(10)
-        self.card.addLayout(self.req_box)
+        # The lines get all the height the screen has left; a long list pages inside the card
+        # (the screen never scrolls and nothing is cut).
+        self.req_area = RequirementList()
+        self.card.addWidget(self.req_area, 1)
         rule = QFrame()
         rule.setFixedHeight(3)
         rule.setStyleSheet(f"background: {theme.MUTED};")
@@ -76,15 +157,14 @@ class ConfirmScreen(QWidget):
         self.card.addWidget(self.fee_note)
         self.card.addWidget(self.completion)
         info.addSpacing(12)
-        info.addWidget(card)
-        info.addStretch(1)
+        info.addWidget(card, 1)
         self.box.addLayout(info, 3)
         actions = QVBoxLayout()
         actions.setSpacing(22)
         actions.addStretch(1)
-        self.take_button = button("", TAKE, 56, 190)
+        self.take_button = button("", TAKE, 56, 160)
         self.take_button.clicked.connect(self.take)
-        self.priority_button = button("", PRIORITY, 38, 150)
+        self.priority_button = button("", PRIORITY, 38, 120)
         self.priority_button.clicked.connect(self._ask_priority)
         self.back_button = button("", theme.INK, 34, 110, outline=True)
         self.back_button.clicked.connect(self.back)
@@ -146,6 +226,9 @@ class ConfirmScreen(QWidget):
         top = self.window()
         wide = top.width() > top.height() * 1.2
         self.box.setDirection(QBoxLayout.Direction.LeftToRight if wide else QBoxLayout.Direction.TopToBottom)
+        # Side by side the columns share the width 3:2; stacked, the buttons take what they need.
+        self.box.setStretch(0, 3 if wide else 1)
+        self.box.setStretch(1, 2 if wide else 0)
         en = lang == "en"
         self.agency.setText(agency_name)
         self.name.setText(service.name_en if en else service.name)
@@ -153,15 +236,10 @@ class ConfirmScreen(QWidget):
         estimate = queue.estimated_wait_minutes if queue else None
         self.queue.setText(f"{tr('waiting_people', lang, n=waiting)}   \u2022   {wait_text(estimate, lang)}")
         self.req_title.setText(tr("requirements", lang))
-        for w in self.req_items:
-            self.req_box.removeWidget(w)
-            w.hide()  # deleteLater waits for the event loop: hidden now, so no old line shows under a new one
-            w.deleteLater()
         items = list(service.requirements_en if en else service.requirements)
-        self.req_items = [label("\u2610  " + item, BODY + 2) for item in items] or [
-            label(tr("no_requirements", lang), BODY + 2, color=theme.MUTED)]
-        for w in self.req_items:
-            self.req_box.addWidget(w)
+        lines = [label("\u2610  " + item, BODY) for item in items] or [
+            label(tr("no_requirements", lang), BODY, color=theme.MUTED)]
+        self.req_area.set_lines(lines, lang)
         self.where.setText(tr("where", lang, zones=", ".join(service.zones)))
         self.where.setVisible(bool(service.zones))
         self.fee.setText(f"<b>{fee_label(lang)}:</b> {escape(fee_headline(service.fee_kind, service.fee, lang))}")

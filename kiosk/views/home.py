@@ -32,13 +32,15 @@ class Pager(QWidget):
 
     moved = Signal(int)  # -1 or +1
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, *, compact: bool = False) -> None:
         super().__init__(parent)
+        self.compact = compact  # arrows only: for a pager inside a card
         row = QHBoxLayout(self)
         row.setContentsMargins(0, 0, 0, 0)
         row.setSpacing(24)
-        self.prev = button("", theme.ACCENT, 32, PAGER_HEIGHT, outline=True)
-        self.next = button("", theme.ACCENT, 32, PAGER_HEIGHT)
+        height = 80 if compact else PAGER_HEIGHT
+        self.prev = button("", theme.ACCENT, 32, height, outline=True)
+        self.next = button("", theme.ACCENT, 32, height)
         self.where = label("", BODY, bold=True, align=Qt.AlignmentFlag.AlignCenter, wrap=False)
         self.prev.clicked.connect(lambda: self.moved.emit(-1))
         self.next.clicked.connect(lambda: self.moved.emit(1))
@@ -47,8 +49,10 @@ class Pager(QWidget):
         row.addWidget(self.next, 2)
 
     def set_page(self, page: int, pages: int, lang: str) -> None:
-        self.prev.setText("\u25C0  " + tr("page_prev", lang))
-        self.next.setText(tr("page_next", lang) + "  \u25B6")
+        self.prev.setText("\u25C0" if self.compact else "\u25C0  " + tr("page_prev", lang))
+        self.next.setText("\u25B6" if self.compact else tr("page_next", lang) + "  \u25B6")
+        self.prev.setAccessibleName(tr("page_prev", lang))
+        self.next.setAccessibleName(tr("page_next", lang))
         self.where.setText(tr("page_of", lang, page=page + 1, pages=pages))
         self.where.setMinimumWidth(QFontMetrics(self.where.font()).horizontalAdvance(self.where.text()) + 8)
         self.prev.setEnabled(page > 0)
