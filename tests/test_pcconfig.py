@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -144,6 +146,19 @@ def test_the_file_add_pc_describes_opens_the_pcs_own_login(pg_server: Any, venue
                 call_next(s, "L1", now=now)
         assert refused.value.reason == "role"
         kiosk.kw["bind"].dispose()
+        # With no --db and no ANTRE_DB, the command finds the file by itself (db.database.default_url).
+        env = {k: v for k, v in os.environ.items() if k != "ANTRE_DB"} | {"XDG_CONFIG_HOME": str(tmp_path / "pc")}
+        issued = subprocess.run([sys.executable, "-m", "antre", "issue", "A"], env=env, capture_output=True,
+                                text=True, timeout=60)
+        assert issued.returncode == 0 and issued.stdout.startswith("A-0"), issued.stderr  # today's first or second
+        called = subprocess.run([sys.executable, "-m", "antre", "call", "L1"], env=env, capture_output=True,
+                                text=True, timeout=60)
+        assert called.returncode == 1 and called.stderr.startswith("antre: this PC's database role may not")
+        assert called.stderr.count("\n") == 1
+        cfg.chmod(0o644)
+        shared = subprocess.run([sys.executable, "-m", "antre", "status"], env=env, capture_output=True, text=True,
+                                timeout=60)
+        assert shared.returncode != 0 and "chmod 600" in shared.stderr and "Traceback" not in shared.stderr
     finally:
         pg_server.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
         pg_server.execute("DROP ROLE IF EXISTS antre_pc_kiosk7")
