@@ -228,13 +228,13 @@ def build_report(session: Session, start: date, end: date, *, agency: str | None
         ReportCachedDay.business_date >= start, ReportCachedDay.business_date <= end)))
     rows: list[Any] = []
     if cached:  # closed days stored by cache_closed_days: a few rows per day instead of every ticket
-        d = ReportDay
+        d = ReportDay.__table__.c  # Core, not ORM entities: tens of thousands of plain rows
         stored = select(d.business_date, d.service_id, d.counter_id, d.operator_id, d.issued, d.served, d.no_shows,
                         d.cancelled, d.transferred, d.called, d.waits, d.spans, d.hours).where(
             d.business_date >= start, d.business_date <= end)
         if service_ids is not None:
             stored = stored.where(d.service_id.in_(service_ids))
-        rows += [r for r in session.execute(stored).all() if r[0] in cached]
+        rows += [r for r in session.connection().execute(stored).all() if r[0] in cached]
     for first, last in _ranges([day for day in _days(start, end) if day not in cached]):
         rows += _grain_rows(session, _grain_query(dialect, venue.timezone, first, last, service_ids)[0], first, last)
     names = _names(session)
@@ -270,7 +270,7 @@ def _grain_rows(session: Session, stmt: Any, start: date, end: date) -> list[Any
     Every day lies in one chunk, so each day's figures come from one consistent read."""
     days = (end - start).days + 1
     if days <= CHUNK_DAYS:
-        return list(session.execute(stmt).all())
+        return list(session.connection().execute(stmt).all())
     t = Ticket.__table__.c
     chunks = []
     first = start
