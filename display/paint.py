@@ -12,7 +12,7 @@ from functools import lru_cache
 from typing import Literal
 
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QImage, QPainter, QPixmap
 
 from qtkit import theme
 
@@ -138,9 +138,44 @@ def text(p: QPainter, rect: QRectF, value: str, color: str, *, px: int | None = 
     """Draw one line, at `px` or the largest size that fits the rectangle."""
     size = px if px is not None else fit_px(value, rect.width(), rect.height(), bold)
     record(value, size, bold, role, rect.width(), widget, rect.height())
+    flags = int(align | Qt.AlignmentFlag.AlignVCenter)
+    if size >= CACHE_FROM_PX:
+        # Qt draws glyphs this big as paths (a few ms each): draw them once into a pixmap, then copy it.
+        dpr = p.device().devicePixelRatioF() if p.device() is not None else 1.0
+        sprite = _sprite(value, size, bold, color, dpr)
+        target = QRectF(0, 0, sprite.width() / dpr, sprite.height() / dpr)
+        target.moveCenter(rect.center())
+        if align & Qt.AlignmentFlag.AlignLeft:
+            target.moveLeft(rect.left())
+        elif align & Qt.AlignmentFlag.AlignRight:
+            target.moveRight(rect.right())
+        p.drawPixmap(round(target.left()), round(target.top()), sprite)
+        return
     p.setFont(font(size, bold))
     p.setPen(QColor(color))
-    p.drawText(rect, int(align | Qt.AlignmentFlag.AlignVCenter), value)
+    p.drawText(rect, flags, value)
+
+
+CACHE_FROM_PX = 64
+
+
+@lru_cache(maxsize=256)
+def _sprite(value: str, px: int, bold: bool, color: str, dpr: float = 1.0) -> QPixmap:
+    """One line of text on a transparent pixmap as wide as its advance and as tall as the font's line."""
+    f = font(px, bold)
+    m = QFontMetricsF(f)
+    image = QImage(max(1, math.ceil(m.horizontalAdvance(value) * dpr)), max(1, math.ceil(m.height() * dpr)),
+                   QImage.Format.Format_ARGB32_Premultiplied)
+    image.setDevicePixelRatio(dpr)  # sharp on a scaled (HiDPI) desktop too
+    image.fill(Qt.GlobalColor.transparent)
+    q = QPainter(image)
+    q.setRenderHint(QPainter.RenderHint.Antialiasing)
+    q.setRenderHint(QPainter.RenderHint.TextAntialiasing)
+    q.setFont(f)
+    q.setPen(QColor(color))
+    q.drawText(QPointF(0, m.ascent()), value)
+    q.end()
+    return QPixmap.fromImage(image)
 
 
 def card(p: QPainter, rect: QRectF, color: str, radius: float) -> None:
