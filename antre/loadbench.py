@@ -366,8 +366,8 @@ def _print(f: dict[str, Any]) -> None:
     c = f["call_to_display"]
     print(f"call -> display: n={c['n']} p50 {c['p50_ms']} ms p99 {c['p99_ms']} ms")
     inv = f["invariants"]
-    print("invariants: " + ("OK" if inv["ok"] else "FAILED: " + "; ".join(inv["problems"]))
-          + (f" ({inv['tickets']} tickets, {inv['called']} called, {inv['events']} events)" if "tickets" in inv else ""))
+    counts = f" ({inv['tickets']} tickets, {inv['called']} called, {inv['events']} events)" if "tickets" in inv else ""
+    print("invariants: " + ("OK" if inv["ok"] else "FAILED: " + "; ".join(inv["problems"])) + counts)
 
 
 def register(sub: Any, common: argparse.ArgumentParser) -> None:

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, literal_column, select, text, tuple_
+from sqlalchemy import func, literal_column, select, tuple_
 from sqlalchemy.orm import Session
 
 from db.models import Event, EventKind, Ticket

@@ -30,10 +30,12 @@ from sqlalchemy.orm import Session
 
 from db.errors import Refused
 from db.hours import is_open
-from db.models import UTCDateTime
+from db.models import Event, EventKind, Ticket, TicketStatus, UTCDateTime
 from db.views import IssuedTicket, TicketView
 
 _BOOL, _DAY, _NOW = Boolean(), Date(), UTCDateTime()
+_TICKET_INSERT = Ticket.__table__.insert().returning(*Ticket.__table__.c)
+_EVENT_INSERT = Event.__table__.insert()
 
 _SERVICE = text("""
 SELECT s.id, s.code, s.name, s.name_en, a.code, s.active AND a.active, s.allow_priority, s.daily_quota,
@@ -67,7 +69,7 @@ class _Service:
 
 
 def _service(session: Session, code: str) -> _Service | None:
-    row = session.execute(_SERVICE, {"code": code.strip().upper()}).first()
+    row = session.connection().execute(_SERVICE, {"code": code.strip().upper()}).first()
     if row is None:
         return None
     hours = row[8] if row[8] is not None else row[9]
@@ -155,25 +157,23 @@ RETURNING last_number
 
 def _issue_sqlite(session: Session, code: str, priority: bool, category: str | None,
                   now: datetime) -> IssuedTicket | None:
-    from db.models import EventKind, Ticket, TicketStatus
-
     svc = _service(session, code)
     day = _usable(svc, priority, now)
     if svc is None or day is None:
         return None
     quota = svc.quota if svc.quota is not None else 2**62
-    number = session.execute(_NEXT_NUMBER_SQLITE, {"sid": svc.id, "day": day, "quota": quota}).scalar()
+    number = session.connection().execute(_NEXT_NUMBER_SQLITE, {"sid": svc.id, "day": day, "quota": quota}).scalar()
     if number is None:
         return None  # today's quota is used up: the ORM path says so
     v = _ticket_values(svc, day, number, priority, category, now)
-    ticket = session.execute(
-        Ticket.__table__.insert().returning(*Ticket.__table__.c),
+    ticket = session.connection().execute(
+        _TICKET_INSERT,
         {"service_id": svc.id, "business_date": day, "sequence": number, "code": v["code"], "priority": priority,
          "priority_category": v["cat"], "status": TicketStatus.WAITING, "queued_at": now, "issued_at": now},
     ).one()
     _insert_event(session, EventKind.ISSUED, now, ticket_id=ticket.id, service_id=svc.id,
                   detail={"code": ticket.code, "priority": priority})
-    ahead, counters, recent = session.execute(_POSITION, {"sid": svc.id, "day": day, "prio": priority,
+    ahead, counters, recent = session.connection().execute(_POSITION, {"sid": svc.id, "day": day, "prio": priority,
                                                            "id": ticket.id}).one()
     view = _view(svc.code, svc.name, svc.name_en, svc.agency, ticket)
     return IssuedTicket(view, ahead, _estimate(ahead, counters, recent, svc))
@@ -189,9 +189,7 @@ SELECT (SELECT count(*) FROM tickets w WHERE w.service_id = :sid AND w.business_
 
 
 def _insert_event(session: Session, kind: Any, now: datetime, **values: Any) -> None:
-    from db.models import Event
-
-    session.execute(Event.__table__.insert(), {"at": now, "kind": kind, **values})
+    session.connection().execute(_EVENT_INSERT, {"at": now, "kind": kind, **values})
 
 
 def _code_sql(fmt: str) -> str | None:
@@ -276,7 +274,7 @@ def _issue_pg(session: Session, code: str, priority: bool, category: str | None,
         if stmt is None:
             stmt = _statements[code_sql] = _issue_statement(code_sql)
         quota = svc.quota if svc.quota is not None else 2**62
-        row = session.execute(stmt, {"sid": svc.id, "fp": svc.fingerprint, "day": day, "quota": quota,
+        row = session.connection().execute(stmt, {"sid": svc.id, "fp": svc.fingerprint, "day": day, "quota": quota,
                                      "prio": priority, "cat": category if priority else None, "now": now}).first()
         if row is not None:
             view = _view(svc.code, svc.name, svc.name_en, svc.agency, row)
@@ -291,8 +289,8 @@ def _service_pg(session: Session, code: str) -> _Service | None:
     svc = _service(session, code)
     if svc is None:
         return None
-    fp = session.execute(text(f"""SELECT {_FINGERPRINT_PG} FROM services s JOIN agencies a ON a.id = s.agency_id
-                                    JOIN venue v ON v.id = 1 WHERE s.id = :sid"""), {"sid": svc.id}).scalar()
+    fp = session.connection().execute(text(f"""SELECT {_FINGERPRINT_PG} FROM services s
+        JOIN agencies a ON a.id = s.agency_id JOIN venue v ON v.id = 1 WHERE s.id = :sid"""), {"sid": svc.id}).scalar()
     return _Service(**{**svc.__dict__, "fingerprint": fp})
 
 
@@ -324,8 +322,8 @@ WITH c AS (
   LIMIT 1
   FOR UPDATE OF t SKIP LOCKED
 ), upd AS (
-  UPDATE tickets SET status = 'called', called_at = CAST(:now AS timestamptz), counter_id = c.id, operator_id = c.operator_id,
-                     recall_count = 0
+  UPDATE tickets SET status = 'called', called_at = CAST(:now AS timestamptz), counter_id = c.id,
+                     operator_id = c.operator_id, recall_count = 0
   FROM pick, c WHERE tickets.id = pick.id
   RETURNING tickets.*
 ), cu AS (
@@ -359,7 +357,8 @@ def call(session: Session, counter_code: str, *, now: datetime) -> TicketView | 
     url = str(session.get_bind().url)
     tz = _timezones.get(url)
     if tz is None:
-        tz = _timezones[url] = session.execute(text("SELECT timezone FROM venue WHERE id = 1")).scalar() or ""
+        tz = session.connection().execute(text("SELECT timezone FROM venue WHERE id = 1")).scalar() or ""
+        _timezones[url] = tz
     if not tz:
         return None
     day = now.astimezone(ZoneInfo(tz)).date()
@@ -368,7 +367,7 @@ def call(session: Session, counter_code: str, *, now: datetime) -> TicketView | 
         view = _call_sqlite(session, params)
     else:
         try:
-            row = session.execute(_CALL_PG, params).first()
+            row = session.connection().execute(_CALL_PG, params).first()
         except IntegrityError:
             # The same counter called twice at once from two PCs: the database kept one ticket per counter.
             raise Refused(f"counter {params['code']} is already calling a ticket", reason="busy") from None
@@ -387,7 +386,8 @@ WHERE c.code = :code AND c.active
   AND NOT EXISTS (SELECT 1 FROM tickets a WHERE a.counter_id = c.id AND a.status IN ('called', 'serving'))
 """).bindparams(bindparam("day", type_=_DAY))
 _PICK_SQLITE = text("""
-SELECT t.id FROM tickets t
+SELECT t.id, s.code, s.name, s.name_en, a.code FROM tickets t
+JOIN services s ON s.id = t.service_id JOIN agencies a ON a.id = s.agency_id
 WHERE t.status = 'waiting' AND t.business_date = :day
   AND t.service_id IN (SELECT cs.service_id FROM counter_services cs JOIN services s ON s.id = cs.service_id
                        WHERE cs.counter_id = :cid AND s.active)
@@ -405,27 +405,22 @@ UPDATE counters SET is_open = 1, priority_run = :run, run_date = :day WHERE id =
 
 
 def _call_sqlite(session: Session, params: dict[str, Any]) -> TicketView | None:
-    from db.models import EventKind
     from db.queue import next_run
 
     day, now = params["day"], params["now"]
-    ctr = session.execute(_COUNTER_SQLITE, params).first()
+    ctr = session.connection().execute(_COUNTER_SQLITE, params).first()
     if ctr is None:
         return None
-    tid = session.execute(_PICK_SQLITE, {"day": day, "cid": ctr.id, "turn": bool(ctr.turn)}).scalar()
-    if tid is None:
+    svc = session.connection().execute(_PICK_SQLITE, {"day": day, "cid": ctr.id, "turn": bool(ctr.turn)}).first()
+    if svc is None:
         return None
-    t = session.execute(_CALL_TICKET_SQLITE, {"now": now, "cid": ctr.id, "op": ctr.operator_id, "tid": tid}).one()
+    t = session.connection().execute(_CALL_TICKET_SQLITE, {"now": now, "cid": ctr.id, "op": ctr.operator_id,
+                                                           "tid": svc[0]}).one()
     run = next_run(ctr.priority_run, _date(ctr.run_date) if ctr.run_date else None, day, bool(t.priority))
-    session.execute(_COUNTER_AFTER_CALL, {"run": run, "day": day, "cid": ctr.id})
+    session.connection().execute(_COUNTER_AFTER_CALL, {"run": run, "day": day, "cid": ctr.id})
     if not ctr.is_open:
         _insert_event(session, EventKind.COUNTER_OPENED, now, counter_id=ctr.id, operator_id=ctr.operator_id,
                       detail={})
     _insert_event(session, EventKind.CALLED, now, ticket_id=t.id, counter_id=ctr.id, operator_id=ctr.operator_id,
                   service_id=t.service_id, detail={"code": t.code, "counter": ctr.code})
-    svc = session.execute(_SERVICE_NAMES, {"sid": t.service_id}).one()
-    return _view(svc[0], svc[1], svc[2], svc[3], t, ctr.code, ctr.name, ctr[8])
-
-
-_SERVICE_NAMES = text("""SELECT s.code, s.name, s.name_en, a.code FROM services s
-                         JOIN agencies a ON a.id = s.agency_id WHERE s.id = :sid""")
+    return _view(svc[1], svc[2], svc[3], svc[4], t, ctr.code, ctr.name, ctr[8])
