@@ -82,7 +82,7 @@ def test_reload_updates_never_duplicates_never_deletes_history(tmp_path, db_url,
     sessions = open_database(db_url)
     with unit_of_work(sessions) as s:
         issue_ticket(s, "B")
-        set_pin(s, "siti", "9999")
+        set_pin(s, "siti", "5190")
     changed = venue_file.read_text().replace('name = "Kartu Keluarga"', 'name = "Kartu Keluarga (KK)"')
     changed = changed.replace('[[counters]]\ncode = "L2"', '[[counters]]\ncode = "L9"')
     venue_file.write_text(changed)
@@ -96,7 +96,7 @@ def test_reload_updates_never_duplicates_never_deletes_history(tmp_path, db_url,
         active = dict(s.execute(select(Counter.code, Counter.active)).all())
         assert active == {"L1": True, "L2": False, "L3": True, "L9": True}
         siti = s.scalar(select(Operator).where(Operator.username == "siti"))
-        assert verify_pin("9999", siti.pin_hash)  # the changed PIN survives a reload
+        assert verify_pin("5190", siti.pin_hash)  # the changed PIN survives a reload
 
 
 def test_the_demo_venue_is_a_real_mpp(tmp_path):
