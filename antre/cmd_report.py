@@ -131,7 +131,7 @@ def cmd_report(args: argparse.Namespace) -> int:
 def _cache(read: Any, write: Any, start: date, end: date) -> None:
     """Store the closed days of the period first (once per day), so long reports stay fast; a database
     this user may not write to is reported live instead."""
-    from db.reports import cache_closed_days
+    from db.report_store import cache_closed_days
 
     try:
         cache_closed_days(read, write, start, end)

@@ -26,7 +26,8 @@ from sqlalchemy import insert, select
 from db import open_database, read_only, unit_of_work
 from db.config import apply_config, parse_config
 from db.models import Counter, Ticket, TicketStatus
-from db.reports import build_report, cache_closed_days
+from db.reports import build_report
+from db.report_store import cache_closed_days
 
 DEMO_VENUE = Path(__file__).resolve().parent.parent / "assets" / "demo-venue.toml"
 STATUSES = ([TicketStatus.DONE] * 86 + [TicketStatus.NO_SHOW] * 7 + [TicketStatus.CANCELLED] * 4

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer
@@ -32,10 +31,10 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy.orm import Session
 
+from counter.admin_tab import AdminTab
 from counter.style import stylesheet
 from counter.widgets import Banner
 from db import lookup, stats
-from db.config_diff import preview_file, reimport
 from db.errors import AntreError
 from db.models import Role
 from db.operators import SignIn
@@ -44,10 +43,7 @@ from db.supervision import (
     ServiceState,
     authenticate,
     cancel_ticket,
-    disable,
     move_ticket,
-    reset_pin,
-    save_operator,
     service_board,
     set_quota,
     set_service_open,
@@ -253,7 +249,7 @@ class SupervisorWindow(QWidget):
         self.tabs.addTab(tickets, self.t("tickets"))
         self.report_table = self._table(self.t("r_head"))
         self.tabs.addTab(self.report_table, self.t("report"))
-        self.admin_tab = self._build_admin(page)
+        self.admin_tab = AdminTab(self, page)
         self.notice = Banner("notice", page)
         box = QVBoxLayout(page)
         box.setContentsMargins(0, 0, 0, 8)
@@ -379,7 +375,8 @@ class SupervisorWindow(QWidget):
         if state is not None:
             self.quota.setValue(state.daily_quota or 0)
 
-    def _act(self, op: Any) -> None:
+    def act(self, op: Any) -> None:
+        """Run one engine action as the signed-in user; say done or why it was refused."""
         if self.user is None:
             return
         actor = self.user.username
@@ -403,7 +400,7 @@ class SupervisorWindow(QWidget):
             self.notice.show_text("warn", self.t("pick"))
             return
         is_open = next((s.open for s in self.board.services if s.code == code), True)
-        self._act(lambda s, actor: set_service_open(s, actor, code, not is_open))
+        self.act(lambda s, actor: set_service_open(s, actor, code, not is_open))
 
     def save_quota(self) -> None:
         code = self._selected_service()
@@ -411,91 +408,17 @@ class SupervisorWindow(QWidget):
             self.notice.show_text("warn", self.t("pick"))
             return
         quota = self.quota.value() or None
-        self._act(lambda s, actor: set_quota(s, actor, code, quota))
+        self.act(lambda s, actor: set_quota(s, actor, code, quota))
 
     def move(self) -> None:
         code, target, note = self.ticket_code.text().strip(), self.move_target.currentData(), self.reason.text()
         if code and target:
-            self._act(lambda s, actor: move_ticket(s, actor, code, target, note=note))
+            self.act(lambda s, actor: move_ticket(s, actor, code, target, note=note))
 
     def cancel(self) -> None:
         code, reason = self.ticket_code.text().strip(), self.reason.text()
         if code:
-            self._act(lambda s, actor: cancel_ticket(s, actor, code, reason=reason))
-
-    def _build_admin(self, parent: QWidget) -> QWidget:
-        tab = QWidget(parent)
-        self.op_user, self.op_name, self.op_agency, self.op_pin = (QLineEdit(tab) for _ in range(4))
-        self.op_role = QComboBox(tab)
-        for role in Role:
-            self.op_role.addItem(role.value, role)
-        self.op_save, self.op_reset, self.op_disable = (QPushButton(self.t(k), tab) for k in
-                                                        ("op_save", "op_reset", "op_disable"))
-        self.op_save.clicked.connect(self.save_operator)
-        self.op_reset.clicked.connect(self.reset_pin)
-        self.op_disable.clicked.connect(self.disable_operator)
-        form = QFormLayout()
-        for key, widget in (("op_user", self.op_user), ("op_name", self.op_name), ("op_role", self.op_role),
-                            ("op_agency", self.op_agency), ("op_pin", self.op_pin)):
-            form.addRow(self.t(key), widget)
-        ops = QHBoxLayout()
-        for button in (self.op_save, self.op_reset, self.op_disable):
-            ops.addWidget(button)
-        ops.addStretch(1)
-        self.venue_path = QLineEdit(tab)
-        self.preview_button, self.apply_button = QPushButton(self.t("preview"), tab), QPushButton(self.t("apply"), tab)
-        self.apply_button.setEnabled(False)
-        self.preview_button.clicked.connect(self.preview_venue)
-        self.apply_button.clicked.connect(self.apply_venue)
-        self.changes = QLabel(tab)
-        self.changes.setWordWrap(True)
-        self.changes.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        venue = QHBoxLayout()
-        venue.addWidget(QLabel(self.t("venue_file"), tab))
-        venue.addWidget(self.venue_path, 1)
-        venue.addWidget(self.preview_button)
-        venue.addWidget(self.apply_button)
-        box = QVBoxLayout(tab)
-        box.addLayout(form)
-        box.addLayout(ops)
-        box.addSpacing(16)
-        box.addLayout(venue)
-        box.addWidget(self.changes, 1)
-        return tab
-
-    def save_operator(self) -> None:
-        user, name, role = self.op_user.text().strip(), self.op_name.text().strip(), Role(self.op_role.currentData())
-        agency, pin = self.op_agency.text().strip() or None, self.op_pin.text().strip() or None
-        if user:
-            self._act(lambda s, actor: save_operator(s, actor, user, name or user, role=role, agency=agency, pin=pin))
-
-    def reset_pin(self) -> None:
-        user, pin = self.op_user.text().strip(), self.op_pin.text().strip()
-        if user and pin:
-            self._act(lambda s, actor: reset_pin(s, actor, user, pin))
-
-    def disable_operator(self) -> None:
-        user = self.op_user.text().strip()
-        if user:
-            self._act(lambda s, actor: disable(s, actor, user))
-
-    def preview_venue(self) -> None:
-        path = Path(self.venue_path.text().strip())
-
-        def done(changes: list[Any]) -> None:
-            self.changes.setText("\n".join(c.line() for c in changes) or self.t("no_change"))
-            self.apply_button.setEnabled(bool(changes))
-
-        def failed(error: Exception) -> None:
-            self.changes.setText(str(error) if isinstance(error, AntreError) else self.t("offline"))
-            self.apply_button.setEnabled(False)
-
-        self.worker.run(lambda s: preview_file(s, path), done, failed, read=True)
-
-    def apply_venue(self) -> None:
-        path = Path(self.venue_path.text().strip())
-        self.apply_button.setEnabled(False)
-        self._act(lambda s, actor: reimport(s, actor, path))
+            self.act(lambda s, actor: cancel_ticket(s, actor, code, reason=reason))
 
     def shutdown(self) -> None:
         stop = getattr(self.watcher, "stop", None)

@@ -8,7 +8,7 @@ times in whole seconds and the hours of issue. Every section (and the share call
 service's target, and the maximum wait) is then summed from these groups with numpy, the
 percentiles read off one histogram per section: no section needs a second pass over the tickets.
 
-A day that is over does not change, so `cache_closed_days` stores its groups once (`report_days`)
+A day that is over does not change, so `db.report_store` stores its groups once (`report_days`)
 and a long report reads those few rows per day instead of every ticket; only days not stored yet
 (today, or before the first report) are read live, in chunks of days on parallel connections.
 `antre report bench` measures a year at 2 000 tickets a day.
@@ -30,7 +30,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import numpy as np
-from sqlalchemy import Integer, Text, and_, case, cast, func, insert, select
+from sqlalchemy import Integer, Text, and_, case, cast, func, select
 from sqlalchemy.orm import Session
 
 from db import lookup
@@ -126,7 +126,7 @@ def _utc_hour_and_shift(dialect: str, column: Any, tz: str, day: date) -> tuple[
     return cast(func.substr(column, 12, 2), Integer), int(offset.total_seconds() // 3600) if offset else 0
 
 
-def _grain_query(dialect: str, tz: str, start: date, end: date, service_ids: Any = None) -> tuple[Any, int]:
+def grain_query(dialect: str, tz: str, start: date, end: date, service_ids: Any = None) -> tuple[Any, int]:
     """The one statement of a report: tickets of start..end grouped by (day, service, counter, officer),
     and the hours to add to its hours of issue to make them local."""
     t = Ticket.__table__.c
@@ -155,11 +155,12 @@ def _grain_query(dialect: str, tz: str, start: date, end: date, service_ids: Any
     return stmt, shift
 
 
-def _days(start: date, end: date) -> list[date]:
+def days_between(start: date, end: date) -> list[date]:
+    """Every day from start to end, both included."""
     return [start + timedelta(days=i) for i in range((end - start).days + 1)]
 
 
-def _ranges(days: list[date], longest: int = 366) -> list[tuple[date, date]]:
+def day_ranges(days: list[date], longest: int = 366) -> list[tuple[date, date]]:
     """Consecutive days as (first, last) ranges of at most `longest` days."""
     out: list[tuple[date, date]] = []
     for day in days:
@@ -168,52 +169,6 @@ def _ranges(days: list[date], longest: int = 366) -> list[tuple[date, date]]:
         else:
             out.append((day, day))
     return out
-
-
-def closed_days_to_cache(session: Session, start: date, end: date, *, now: datetime | None = None) -> list[date]:
-    """The days of start..end that are over (before today) and not stored yet."""
-    last = min(end, lookup.today(session, lookup.utc(now)) - timedelta(days=1))
-    if last < start:
-        return []
-    cached = set(session.scalars(select(ReportCachedDay.business_date).where(
-        ReportCachedDay.business_date >= start, ReportCachedDay.business_date <= last)))
-    return [d for d in _days(start, last) if d not in cached]
-
-
-def day_rows(session: Session, first: date, last: date) -> list[Any]:
-    """The report rows of first..last as the report query gives them (read; for cache_days)."""
-    venue = lookup.venue(session)
-    return list(session.execute(_grain_query(session.get_bind().dialect.name, venue.timezone, first, last)[0]).all())
-
-
-def store_days(session: Session, first: date, last: date, rows: list[Any]) -> None:
-    """Store closed days' rows (one short write); days another process stored meanwhile are skipped."""
-    done = set(session.scalars(select(ReportCachedDay.business_date).where(
-        ReportCachedDay.business_date >= first, ReportCachedDay.business_date <= last)))
-    fresh = [r for r in rows if r[0] not in done]
-    if fresh:
-        keys = ("business_date", "service_id", "counter_id", "operator_id", "issued", "served", "no_shows",
-                "cancelled", "transferred", "called", "waits", "spans", "hours")
-        session.execute(insert(ReportDay), [dict(zip(keys, (*r[:10], r[10] or "", r[11] or "", r[12] or ""),
-                                                     strict=True)) for r in fresh])
-    session.add_all(ReportCachedDay(business_date=d) for d in _days(first, last) if d not in done)
-
-
-def cache_closed_days(read: Any, write: Any, start: date, end: date, *, now: datetime | None = None,
-                      chunk_days: int = 31) -> int:
-    """Store the closed days of start..end that are not stored yet, a month at a time: each month is
-    read in a read-only transaction and written in a short one, so the writers (kiosks, counters) never
-    wait behind a long report. Returns the number of days stored."""
-    from db.database import unit_of_work
-
-    with unit_of_work(read) as s:
-        missing = closed_days_to_cache(s, start, end, now=now)
-    for first, last in _ranges(missing, chunk_days):
-        with unit_of_work(read) as s:
-            rows = day_rows(s, first, last)
-        with unit_of_work(write) as s:
-            store_days(s, first, last, rows)
-    return len(missing)
 
 
 def build_report(session: Session, start: date, end: date, *, agency: str | None = None) -> Report:
@@ -228,7 +183,7 @@ def build_report(session: Session, start: date, end: date, *, agency: str | None
         if agency_row is None:
             raise NotFound(f"unknown agency {agency!r}")
     service_ids = select(Service.id).where(Service.agency_id == agency_row.id) if agency_row is not None else None
-    _stmt, shift = _grain_query(dialect, venue.timezone, start, end, service_ids)
+    _stmt, shift = grain_query(dialect, venue.timezone, start, end, service_ids)
     cached = set(session.scalars(select(ReportCachedDay.business_date).where(
         ReportCachedDay.business_date >= start, ReportCachedDay.business_date <= end)))
     rows: list[Any] = []
@@ -240,8 +195,8 @@ def build_report(session: Session, start: date, end: date, *, agency: str | None
         if service_ids is not None:
             stored = stored.where(d.service_id.in_(service_ids))
         rows += [r for r in session.connection().execute(stored).all() if r[0] in cached]
-    for first, last in _ranges([day for day in _days(start, end) if day not in cached]):
-        rows += _grain_rows(session, _grain_query(dialect, venue.timezone, first, last, service_ids)[0], first, last)
+    for first, last in day_ranges([day for day in days_between(start, end) if day not in cached]):
+        rows += _grain_rows(session, grain_query(dialect, venue.timezone, first, last, service_ids)[0], first, last)
     names = _names(session)
     grains = _Grains(rows, names)
     hours = (_values(r[12] for r in rows)[0] + shift) % 24

@@ -171,11 +171,6 @@ def disable(session: Session, actor: str, username: str, *, now: datetime | None
            username=username.strip().lower())
 
 
-def agency_code(session: Session, agency_id: int | None) -> str | None:
-    """An agency's code by id (None for none)."""
-    return session.scalar(select(Agency.code).where(Agency.id == agency_id)) if agency_id else None
-
-
 def _tag_last(session: Session, kind: EventKind, who: Operator) -> None:
     """Add the actor to the event an engine function just wrote (it records no actor of its own)."""
     for obj in session.new:

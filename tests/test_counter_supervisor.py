@@ -98,16 +98,16 @@ def test_admin_tab_manages_operators_and_reimports(qtbot: Any, supervisor: Super
     qtbot.waitUntil(lambda: supervisor.stack.currentWidget() is supervisor.main_page)
     assert supervisor.tabs.indexOf(supervisor.admin_tab) >= 0
     supervisor.tabs.setCurrentWidget(supervisor.admin_tab)
-    supervisor.op_user.setText("joko")
-    supervisor.op_name.setText("Joko Widodo")
-    supervisor.op_agency.setText("POLRES")
-    supervisor.op_pin.setText("8642")
-    qtbot.mouseClick(supervisor.op_save, Qt.MouseButton.LeftButton)
+    supervisor.admin_tab.op_user.setText("joko")
+    supervisor.admin_tab.op_name.setText("Joko Widodo")
+    supervisor.admin_tab.op_agency.setText("POLRES")
+    supervisor.admin_tab.op_pin.setText("8642")
+    qtbot.mouseClick(supervisor.admin_tab.op_save, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: bool(supervisor.notice.text()))
     assert supervisor.notice.text() == "Tersimpan."
     supervisor.notice.show_text("", "")
-    supervisor.op_user.setText("budi")
-    qtbot.mouseClick(supervisor.op_disable, Qt.MouseButton.LeftButton)
+    supervisor.admin_tab.op_user.setText("budi")
+    qtbot.mouseClick(supervisor.admin_tab.op_disable, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: supervisor.notice.text() == "Tersimpan.")
     with unit_of_work(engine) as s:
         joko = s.scalar(select(Operator).where(Operator.username == "joko"))
@@ -116,12 +116,12 @@ def test_admin_tab_manages_operators_and_reimports(qtbot: Any, supervisor: Super
     changed = tmp_path / "changed.toml"
     changed.write_text(venue_file.read_text(encoding="utf-8").replace('name = "Loket 2"', 'name = "Loket Dua"'),
                        encoding="utf-8")
-    supervisor.venue_path.setText(str(changed))
-    qtbot.mouseClick(supervisor.preview_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: "Loket Dua" in supervisor.changes.text())
+    supervisor.admin_tab.venue_path.setText(str(changed))
+    qtbot.mouseClick(supervisor.admin_tab.preview_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "Loket Dua" in supervisor.admin_tab.changes.text())
     # budi is active in the file: loading it enables him again, and the preview says so.
-    assert "change operators budi: active False -> True" in supervisor.changes.text()
-    qtbot.mouseClick(supervisor.apply_button, Qt.MouseButton.LeftButton)
+    assert "change operators budi: active False -> True" in supervisor.admin_tab.changes.text()
+    qtbot.mouseClick(supervisor.admin_tab.apply_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: _rows(supervisor.counter_table).get("L2", ["", ""])[1] == "Loket Dua")
     with unit_of_work(engine) as s:
         loaded = s.scalars(select(Event).where(Event.kind == EventKind.CONFIG_LOADED).order_by(Event.id)).all()

@@ -113,7 +113,7 @@ def test_closed_days_are_stored_and_read_back_to_the_same_figures(sessions, repo
     from sqlalchemy import func, select
 
     from db.models import ReportDay
-    from db.reports import cache_closed_days
+    from db.report_store import cache_closed_days
 
     live, live_polres = _report(sessions), _report(sessions, agency="POLRES")
     later = now + timedelta(days=2)  # the fixture day is over
