@@ -28,7 +28,6 @@ from db.models import Ticket
 from db.operators import sign_in
 
 
-
 def _relaxed_venue(path: Path) -> Any:
     """The demo venue, open at any hour so the demo runs whenever it is started."""
     cfg = parse_config(path)

@@ -122,7 +122,7 @@ def test_staff_pin_counts_fails_and_locks(sessions: Any, now: datetime) -> None:
         assert not do(sessions, staff_pin_ok, "0000", now=now)
     assert not do(sessions, staff_pin_ok, "2468", now=now)  # locked: the right PIN waits too
     events = failures(sessions, check="kiosk_staff")
-    assert [(e.kind, e.detail["why"] if "why" in e.detail else None) for e in events] == [
+    assert [(e.kind, e.detail.get("why")) for e in events] == [
         (EventKind.SIGN_IN_FAILED, "wrong_pin")] * MAX_FAILED + [(EventKind.LOCKED_OUT, None),
                                                                   (EventKind.SIGN_IN_FAILED, "locked")]
     assert do(sessions, staff_pin_ok, "2468", now=now + LOCKOUT + timedelta(seconds=1))

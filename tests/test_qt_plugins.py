@@ -38,7 +38,7 @@ PACKAGES = {
 
 def missing_libraries(plugin: Path, env: dict[str, str] | None = None) -> list[str]:
     """The sonames `ldd` cannot resolve for one plugin (with everything it links, transitively)."""
-    out = subprocess.run(["ldd", str(plugin)], capture_output=True, text=True, timeout=60, env=env).stdout
+    out = subprocess.run(["ldd", str(plugin)], check=False, capture_output=True, text=True, timeout=60, env=env).stdout
     return sorted({line.split("=>")[0].strip() for line in out.splitlines() if "not found" in line})
 
 
@@ -95,7 +95,7 @@ print("ok")
 
 @pytest.mark.skipif(shutil.which("ldd") is None or not sys.platform.startswith("linux"), reason="ldd is Linux's")
 def test_qt_multimedia_finds_its_backend() -> None:
-    done = subprocess.run([sys.executable, "-c", PROBE], capture_output=True, text=True, timeout=60)
+    done = subprocess.run([sys.executable, "-c", PROBE], check=False, capture_output=True, text=True, timeout=60)
     if "No QtMultimedia backends found" in done.stderr or done.returncode != 0:
         missing = missing_libraries(PLUGINS / "multimedia" / "libffmpegmediaplugin.so")
         pytest.fail("QtMultimedia has no backend: the display would be silent.\n" + (

@@ -21,7 +21,8 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def antre(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "antre", *args], capture_output=True, text=True, timeout=300,
+    return subprocess.run([sys.executable, "-m", "antre", *args], check=False, capture_output=True,
+                          text=True, timeout=300,
                           env={**os.environ, **(env or {})}, stdin=subprocess.DEVNULL)
 
 
