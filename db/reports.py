@@ -20,7 +20,6 @@ values at or below it) over times rounded to whole minutes; the maximum wait is 
 
 from __future__ import annotations
 
-import math
 import os
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
@@ -288,8 +287,8 @@ class _Grains:
         n = len(keys)
         if n == 0:
             return ()
-        sums = np.zeros((n, 6), dtype=np.int64)
-        np.add.at(sums, group, self.counts)
+        sums = np.stack([np.bincount(group, weights=self.counts[:, i], minlength=n) for i in range(6)], axis=1)
+        sums = sums.astype(np.int64)
         wait_of, span_of = group[self.wait_rows], group[self.span_rows]
         within = np.bincount(wait_of, weights=self.within, minlength=n)
         wait_max = np.full(n, -1, dtype=np.int64)
@@ -359,11 +358,6 @@ def _percentiles(values: np.ndarray, group: np.ndarray, n_groups: int, ps: tuple
     hist = np.bincount(group * width + values, minlength=n_groups * width).reshape(n_groups, width)
     cum = hist.cumsum(axis=1)
     counts = cum[:, -1]
-    result: list[list[int | None]] = []
-    for g in range(n_groups):
-        n = int(counts[g])
-        if n == 0:
-            result.append([None] * len(ps))
-            continue
-        result.append([int(np.searchsorted(cum[g], max(1, math.ceil(p * n)))) for p in ps])
-    return result
+    # Per group, the first value whose running count reaches rank ceil(p * n), for all groups at once.
+    picks = [(cum >= np.maximum(1, np.ceil(p * counts - 1e-9))[:, None]).argmax(axis=1) for p in ps]
+    return [[int(pick[g]) for pick in picks] if counts[g] else [None] * len(ps) for g in range(n_groups)]
