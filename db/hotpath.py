@@ -28,7 +28,7 @@ from sqlalchemy import Boolean, Date, bindparam, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from db.errors import Refused
+from db.errors import QueueEmpty, Refused
 from db.hours import is_open
 from db.models import Event, EventKind, Ticket, TicketStatus, UTCDateTime
 from db.views import IssuedTicket, TicketView
@@ -412,8 +412,8 @@ def _call_sqlite(session: Session, params: dict[str, Any]) -> TicketView | None:
     if ctr is None:
         return None
     svc = session.connection().execute(_PICK_SQLITE, {"day": day, "cid": ctr.id, "turn": bool(ctr.turn)}).first()
-    if svc is None:
-        return None
+    if svc is None:  # the counter is free and nothing waits for it (the ORM path's words)
+        raise QueueEmpty(f"no ticket is waiting for {ctr.name}")
     t = session.connection().execute(_CALL_TICKET_SQLITE, {"now": now, "cid": ctr.id, "op": ctr.operator_id,
                                                            "tid": svc[0]}).one()
     run = next_run(ctr.priority_run, _date(ctr.run_date) if ctr.run_date else None, day, bool(t.priority))
@@ -424,3 +424,38 @@ def _call_sqlite(session: Session, params: dict[str, Any]) -> TicketView | None:
     _insert_event(session, EventKind.CALLED, now, ticket_id=t.id, counter_id=ctr.id, operator_id=ctr.operator_id,
                   service_id=t.service_id, detail={"code": t.code, "counter": ctr.code})
     return _view(svc[1], svc[2], svc[3], svc[4], t, ctr.code, ctr.name, ctr[8])
+
+
+# --- finishing -----------------------------------------------------------------------------------
+
+_FINISH = text("""
+UPDATE tickets SET status = 'done', started_at = COALESCE(started_at, called_at), finished_at = :now
+WHERE status IN ('called', 'serving')
+  AND counter_id = (SELECT id FROM counters WHERE code = :code AND active)
+RETURNING *
+""").bindparams(bindparam("now", type_=_NOW))
+_NAMES = text("""
+SELECT s.code, s.name, s.name_en, a.code, c.code, c.name, (SELECT username FROM operators WHERE id = :op)
+FROM services s JOIN agencies a ON a.id = s.agency_id JOIN counters c ON c.id = :cid
+WHERE s.id = :sid
+""")
+
+
+def finish(session: Session, counter_code: str, *, now: datetime) -> TicketView | None:
+    """Finish the counter's ticket in a few Core statements, or None to let the ORM path word a refusal."""
+    from db.stats import learn_service_time
+
+    conn = session.connection()
+    t = conn.execute(_FINISH, {"now": now, "code": counter_code.strip().upper()}).first()
+    if t is None:
+        return None  # nothing in hand (or an unknown counter): nothing was written
+    started = _NOW.process_result_value(_dt(t.started_at), None)
+    if started is not None and now >= started:
+        # The same moving average as the ORM path, through the Service row it keeps.
+        from db.models import Service
+
+        learn_service_time(session.get(Service, t.service_id), (now - started).total_seconds() / 60)
+    _insert_event(session, EventKind.FINISHED, now, ticket_id=t.id, counter_id=t.counter_id,
+                  operator_id=t.operator_id, service_id=t.service_id, detail={"code": t.code})
+    names = conn.execute(_NAMES, {"sid": t.service_id, "cid": t.counter_id, "op": t.operator_id}).one()
+    return _view(names[0], names[1], names[2], names[3], t, names[4], names[5], names[6])

@@ -52,10 +52,9 @@ def issue_ticket(
 ) -> IssuedTicket:
     """Issue the next ticket of a service today, refusing when closed, inactive or over quota."""
     now = lookup.utc(now)
-    if priority_category is None:  # the common case, in a few statements; anything else goes on below
-        fast = hotpath.issue(session, service_code, priority=priority, category=None, now=now)
-        if fast is not None:
-            return fast
+    fast = hotpath.issue(session, service_code, priority=priority, category=priority_category, now=now)
+    if fast is not None:  # the common case, in a few statements; refusals are worded below
+        return fast
     venue = lookup.venue(session)
     service = lookup.service(session, service_code)
     if not service.active or not service.agency.active:
@@ -236,6 +235,9 @@ def start_serving(session: Session, counter_code: str, *, now: datetime | None =
 def finish(session: Session, counter_code: str, *, now: datetime | None = None) -> TicketView:
     """Service done; a ticket finished straight from 'called' counts its service from the call."""
     now = lookup.utc(now)
+    fast = hotpath.finish(session, counter_code, now=now)
+    if fast is not None:  # the common case; "holds no ticket" is worded below
+        return fast
     ctr = lookup.counter(session, counter_code)
     ticket = lookup.require_active(session, ctr)
     ticket.started_at = ticket.started_at or ticket.called_at
