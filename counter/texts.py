@@ -128,11 +128,13 @@ _REASON: dict[str, tuple[str, str]] = {
     "same_service": ("Tiket sudah berada di layanan itu.", "The ticket is already in that service."),
     "inactive": ("Layanan tujuan tidak aktif.", "The target service is not offered."),
     "closed": ("Layanan sedang tutup.", "The service is closed now."),
-    "bad_pin": ("PIN harus 4–64 huruf atau angka.", "A PIN has 4 to 64 letters or digits."),
+    "bad_pin": ("PIN harus 4–12 angka 0–9.", "A PIN has 4 to 12 digits 0-9."),
     "same_pin": ("PIN baru harus berbeda dari PIN lama.", "The new PIN must differ from the old one."),
     "weak_pin": ("PIN terlalu mudah ditebak (angka berulang atau berurutan).",
                  "The PIN is too easy to guess (repeated or consecutive digits)."),
     "wrong_pin": _TEXT["si_wrong_pin_plain"],
+    "locked": ("Akun terkunci karena terlalu banyak PIN salah. Coba lagi beberapa menit lagi.",
+               "Account locked after too many wrong PINs. Try again in a few minutes."),
 }
 
 
