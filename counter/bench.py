@@ -89,7 +89,14 @@ def run(n: int = 100, pause_ms: int = 0, waiting: int = 100) -> dict[str, float]
 
 def main() -> int:
     """Both paces, each over `n` calls (argv[1], default 100) with 100 more tickets waiting."""
-    n = int(sys.argv[1]) if len(sys.argv) > 1 else 100
+    try:
+        n = int(sys.argv[1]) if len(sys.argv) > 1 else 100
+    except ValueError:
+        n = 0
+    if n < 1:
+        print("usage: python -m counter.bench [N]   (N: calls to measure, a whole number of at least 1)",
+              file=sys.stderr)
+        return 2
     for label, pause in (("officer pace, 300 ms after the last action settled", 300), ("back-to-back", 0)):
         r = run(n, pause)
         print(f"click -> ticket shown, SQLite, {label} (n={int(r['n'])}): "

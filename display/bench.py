@@ -159,6 +159,14 @@ def run(calls: int, interval: float, idle_seconds: float, mute: bool,
     }
 
 
+def _at_least_one(text: str) -> int:
+    """An argparse type: a whole number of at least 1 (no empty sample to take a median of)."""
+    number = int(text)  # argparse turns a ValueError into a one-line usage error
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, not {number}")
+    return number
+
+
 def main(argv: list[str] | None = None) -> int:
     args_in = sys.argv[1:] if argv is None else argv
     if args_in[:1] == ["airtime"]:  # the voice's backlog and latency over a simulated busy hour
@@ -168,7 +176,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m display.bench", description=__doc__,
                                      epilog="`python -m display.bench airtime --help`: announcement backlog and "
                                             "call -> voice-start latency for a simulated busy hour.")
-    parser.add_argument("--calls", type=int, default=60)
+    parser.add_argument("--calls", type=_at_least_one, default=60)
     parser.add_argument("--interval", type=float, default=0.35, help="seconds between calls")
     parser.add_argument("--idle", type=float, default=10.0, help="seconds of idle CPU measurement")
     parser.add_argument("--mute", action="store_true", help="no speech while measuring")

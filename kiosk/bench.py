@@ -105,9 +105,17 @@ def run(n: int = 200, warmup: int = 10) -> dict[str, float]:
     }
 
 
+def _at_least_one(text: str) -> int:
+    """An argparse type: a whole number of at least 1 (no empty sample to take a median of)."""
+    number = int(text)  # argparse turns a ValueError into a one-line usage error
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, not {number}")
+    return number
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m kiosk.bench", description=__doc__.splitlines()[0])
-    parser.add_argument("--n", type=int, default=200, help="tickets to measure (default 200)")
+    parser.add_argument("--n", type=_at_least_one, default=200, help="tickets to measure (default 200)")
     args = parser.parse_args(argv)
     r = run(args.n)
     print(f"tap -> bytes handed to printer: p50 {r['p50']:.1f} ms, p95 {r['p95']:.1f} ms, max {r['max']:.1f} ms "

@@ -110,3 +110,10 @@ def test_app_benchmarks_make_their_own_database(module: str) -> None:
     source = (ROOT / module).read_text(encoding="utf-8")
     assert "TemporaryDirectory" in source
     assert not any(word in source for word in ("default_url", "ANTRE_DB", '"--db"', "args.db")), module
+
+
+@pytest.mark.parametrize("argv", [["kiosk.bench", "--n", "0"], ["display.bench", "--calls", "0"],
+                                  ["counter.bench", "0"], ["counter.bench", "abc"]])
+def test_app_benchmarks_refuse_an_empty_run_in_one_line(argv: list[str]) -> None:
+    done = subprocess.run([sys.executable, "-m", *argv], check=False, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2 and "Traceback" not in done.stderr and "at least 1" in done.stderr
