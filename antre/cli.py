@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -297,3 +298,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         where = f": {exc.filename}" if exc.filename else ""
         print(f"antre: {exc.strerror or exc}{where}", file=sys.stderr)
         return 1
+    except Exception as exc:  # a bug: one line for the user, the traceback on request (the tests ask)
+        if os.environ.get("ANTRE_DEBUG"):
+            raise
+        first = str(exc).strip().splitlines()[0][:300] if str(exc).strip() else ""
+        print(f"antre: internal error ({type(exc).__name__}: {first}); run again with ANTRE_DEBUG=1 "
+              "to see where, and report it", file=sys.stderr)
+        return 70

@@ -83,7 +83,8 @@ def corpus(tmp: Path) -> list[tuple[list[str], str]]:
 
 
 def _run(args: list[str], db_url: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "ANTRE_DB": db_url}
+    # ANTRE_DEBUG: a bug shows its traceback here (and fails the test) instead of the users' one line
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "ANTRE_DB": db_url, "ANTRE_DEBUG": "1"}
     return subprocess.run([sys.executable, "-m", "antre", *args], check=False, capture_output=True,
                           text=True, timeout=120,
                           env=env, stdin=subprocess.DEVNULL)
@@ -107,3 +108,29 @@ def test_bad_inputs_never_give_a_traceback(db_url: str, tmp_path: Path) -> None:
 def test_a_category_the_venue_defines_is_taken_in_any_case(db_url: str, args: list[str]) -> None:
     done = _run([*args, "--json"], db_url)
     assert done.returncode == 0, done.stderr
+
+
+BUG = """
+import sys
+import db.queue
+from antre.cli import main
+
+def broken(*args, **kwargs):
+    raise ZeroDivisionError("division by zero")
+
+db.queue.issue_ticket = broken  # a bug somewhere under a command
+sys.exit(main(["issue", "A", "--db", sys.argv[1]]))
+"""
+
+
+@pytest.mark.parametrize("debug", [False, True])
+def test_a_bug_is_one_line_unless_asked(db_url: str, debug: bool) -> None:
+    env = {k: v for k, v in os.environ.items() if k != "ANTRE_DEBUG"} | ({"ANTRE_DEBUG": "1"} if debug else {})
+    done = subprocess.run([sys.executable, "-c", BUG, db_url], check=False, capture_output=True, text=True,
+                          timeout=120, env=env)
+    if debug:
+        assert "Traceback" in done.stderr and "ZeroDivisionError" in done.stderr
+    else:
+        assert done.returncode == 70 and "Traceback" not in done.stderr, done.stderr
+        assert done.stderr.strip() == ("antre: internal error (ZeroDivisionError: division by zero); run again "
+                                       "with ANTRE_DEBUG=1 to see where, and report it")
