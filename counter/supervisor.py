@@ -11,10 +11,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QDate, Qt, QTimer
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
+    QDateEdit,
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
@@ -58,7 +59,10 @@ T = {
     "username": ("Nama pengguna", "Username"), "pin": ("PIN", "PIN"), "go": ("Masuk", "Sign in"),
     "sign_out": ("Keluar", "Sign out"),
     "counters": ("Loket", "Counters"), "services": ("Layanan", "Services"), "tickets": ("Tiket", "Tickets"),
-    "report": ("Laporan hari ini", "Today's report"),
+    "report": ("Laporan", "Report"),
+    "from": ("Dari", "From"), "to": ("sampai", "to"), "show": ("Tampilkan", "Show"),
+    "sections": (("Per layanan", "Per hari", "Per instansi", "Per loket", "Per petugas"),
+                 ("Per service", "Per day", "Per agency", "Per counter", "Per officer")),
     "c_head": (("Loket", "Nama", "Instansi", "Status", "Petugas", "Tiket", "Keadaan tiket"),
                ("Counter", "Name", "Agency", "State", "Officer", "Ticket", "Ticket state")),
     "s_head": (("Kode", "Layanan", "Instansi", "Menunggu", "Status", "Kuota"),
@@ -247,8 +251,7 @@ class SupervisorWindow(QWidget):
         tbox.addLayout(buttons)
         tbox.addStretch(1)
         self.tabs.addTab(tickets, self.t("tickets"))
-        self.report_table = self._table(self.t("r_head"))
-        self.tabs.addTab(self.report_table, self.t("report"))
+        self.tabs.addTab(self._build_report_tab(page), self.t("report"))
         self.admin_tab = AdminTab(self, page)
         self.notice = Banner("notice", page)
         box = QVBoxLayout(page)
@@ -307,6 +310,10 @@ class SupervisorWindow(QWidget):
 
     def _got_board(self, board: Board) -> None:
         self._reading = False
+        if self.board is None:  # the venue's today (its time zone), not this PC's date
+            day = QDate(board.report.start.year, board.report.start.month, board.report.start.day)
+            self.report_from.setDate(day)
+            self.report_to.setDate(day)
         self.board = board
         self._fill_counters(board)
         self._fill_services(board)
@@ -354,9 +361,50 @@ class SupervisorWindow(QWidget):
                 if s.open:
                     self.move_target.addItem(f"{s.code} · {s.name}", s.code)
 
-    def _fill_report(self, board: Board) -> None:
+    def _build_report_tab(self, parent: QWidget) -> QWidget:
+        tab = QWidget(parent)
+        today = QDate.currentDate()
+        self.report_from, self.report_to = QDateEdit(today, tab), QDateEdit(today, tab)
+        for edit in (self.report_from, self.report_to):
+            edit.setCalendarPopup(True)
+            edit.setDisplayFormat("dd-MM-yyyy")
+        self.report_section = QComboBox(tab)
+        for key, label in zip(("service", "day", "agency", "counter", "officer"), self.t("sections"), strict=True):
+            self.report_section.addItem(label, key)
+        self.report_section.currentIndexChanged.connect(lambda _i: self._fill_report())
+        self.report_button = QPushButton(self.t("show"), tab)
+        self.report_button.clicked.connect(self.load_period)
+        bar = QHBoxLayout()
+        for widget in (QLabel(self.t("from"), tab), self.report_from, QLabel(self.t("to"), tab), self.report_to,
+                       self.report_section, self.report_button):
+            bar.addWidget(widget)
+        bar.addStretch(1)
+        self.report_table = self._table(self.t("r_head"))
+        self.period_report: Report | None = None  # None: today's, read with the board
+        box = QVBoxLayout(tab)
+        box.addLayout(bar)
+        box.addWidget(self.report_table, 1)
+        return tab
+
+    def load_period(self) -> None:
+        """The report of the chosen days (read on the worker; the board keeps today's up to date)."""
+        start, end = self.report_from.date().toPython(), self.report_to.date().toPython()
+        if end < start:
+            start, end = end, start
+
+        def done(report: Report) -> None:
+            self.period_report = report
+            self._fill_report()
+
+        self.worker.run(lambda s: build_report(s, start, end), done, self._read_failed, read=True)
+
+    def _fill_report(self, board: Board | None = None) -> None:
+        board = board or self.board
+        report = self.period_report or (board.report if board else None)
+        if report is None:
+            return
         rows = []
-        for r in board.report.sections["service"]:
+        for r in report.sections[self.report_section.currentData()]:
             share = f"{r.within_target * 100:.0f} %" if r.within_target is not None else "–"
             rows.append([r.key, r.name, str(r.issued), str(r.served), str(r.no_shows),
                          _m(r.wait_p50), _m(r.wait_p90), share])

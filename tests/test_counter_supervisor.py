@@ -52,6 +52,12 @@ def test_supervisor_sees_counters_and_acts(qtbot: Any, supervisor: SupervisorWin
     assert set(_rows(supervisor.counter_table)) == {"L1", "L2", "L3"}
     assert _rows(supervisor.service_table)["A"][3] == "2"  # waiting
     assert _rows(supervisor.report_table)["A"][2] == "2"  # issued today
+    supervisor.report_section.setCurrentIndex(supervisor.report_section.findData("agency"))
+    assert list(_rows(supervisor.report_table)) == ["DUKCAPIL"]
+    qtbot.mouseClick(supervisor.report_button, Qt.MouseButton.LeftButton)  # the venue's today, chosen explicitly
+    qtbot.waitUntil(lambda: supervisor.period_report is not None)
+    assert supervisor.period_report.total.issued == 2 and list(_rows(supervisor.report_table)) == ["DUKCAPIL"]
+    supervisor.report_section.setCurrentIndex(supervisor.report_section.findData("service"))
     # Close service B from its row.
     row = list(_rows(supervisor.service_table)).index("B")
     supervisor.service_table.selectRow(row)
