@@ -13,12 +13,32 @@ from counter.supervisor import SupervisorWindow
 from db import unit_of_work
 from db.models import Event, EventKind, Service, Ticket
 from qtkit.worker import DbWorker
-from tests.counter_fixtures import PINS, counter_url, engine, issue  # noqa: F401 - fixtures
+from db.operators import add_operator
+from db.models import Role
+from tests.counter_fixtures import PINS, issue
 
 
 @pytest.fixture
-def supervisor(qtbot: Any, counter_url: str) -> Any:
-    window = SupervisorWindow(DbWorker(counter_url), poll_ms=50)
+def staff_url(db_url: str) -> str:
+    """The small venue (SQLite or PostgreSQL, as the run's backend) with a supervisor and a second operator."""
+    from db import open_database
+
+    maker = open_database(db_url)
+    with unit_of_work(maker) as s:
+        add_operator(s, "sari", "Sari Supervisor", role=Role.SUPERVISOR, pin=PINS["sari"], must_change_pin=False)
+        add_operator(s, "rina", "Rina Kusuma", agency="DUKCAPIL", pin=PINS["rina"], must_change_pin=False)
+    maker.kw["bind"].dispose()
+    return db_url
+
+
+@pytest.fixture
+def engine(staff_url: str, sessions: Any) -> Any:
+    return sessions
+
+
+@pytest.fixture
+def supervisor(qtbot: Any, staff_url: str) -> Any:
+    window = SupervisorWindow(DbWorker(staff_url), poll_ms=50)
     qtbot.addWidget(window)
     window.resize(1366, 768)
     window.show()

@@ -13,8 +13,26 @@ from counter.survey import SurveyWindow
 from counter.window import CounterWindow
 from db import unit_of_work
 from db.models import Counter, Operator, SurveyAnswer, SurveyResponse, Ticket
-from tests.counter_fixtures import console, counter_url, engine, signed_in  # noqa: F401 - fixtures
-from tests.counter_fixtures import issue, settled
+from counter.controller import Phase
+from db.operators import set_pin
+from tests.counter_fixtures import PINS, issue, open_console, settled, sign_in
+
+
+@pytest.fixture
+def engine(db_url: str, sessions: Any) -> Any:
+    """The small venue on the run's backend (SQLite or PostgreSQL); siti's PIN already chosen."""
+    with unit_of_work(sessions) as s:
+        set_pin(s, "siti", PINS["siti"])
+    return sessions
+
+
+@pytest.fixture
+def signed_in(qtbot: Any, db_url: str, engine: Any) -> Any:
+    window = open_console(qtbot, db_url)
+    sign_in(qtbot, window, "siti")
+    qtbot.waitUntil(lambda: window.controller.phase == Phase.CONSOLE and window.controller.snapshot is not None)
+    yield window
+    window.shutdown()
 
 
 @pytest.fixture
