@@ -48,6 +48,8 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--out", metavar="FILE", help="write the CSV, XLSX or PDF here (CSV: default standard output)")
     p.add_argument("--lang", choices=["id", "en"], default="id", help="language of XLSX and PDF (default id)")
     p.add_argument("--place", default="", help="monthly: the town printed above the signature")
+    p.add_argument("--rebuild", action="store_true", help="forget the stored figures of the period's closed days "
+                   "and read them from the tickets again (after correcting old tickets)")
     p.add_argument("--days", type=int, default=365, help="bench: business days of history (default 365)")
     p.add_argument("--per-day", type=int, default=2000, help="bench: tickets a day (default 2000)")
     p.add_argument("--runs", type=int, default=5, help="bench: timed reports (default 5)")
@@ -95,6 +97,11 @@ def cmd_report(args: argparse.Namespace) -> int:
     sessions = read_only(write)
     with unit_of_work(sessions) as s:
         start, end = _month_period(s, args) if args.kind == "monthly" else _period(s, args)
+    if args.rebuild:
+        from db.report_store import forget_days
+
+        with unit_of_work(write) as s:
+            forget_days(s, start, end)
     if args.kind in ("figures", "monthly"):
         _cache(sessions, write, start, end)
     with unit_of_work(sessions) as s:

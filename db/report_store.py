@@ -4,7 +4,8 @@ A day is closed once it is over in the venue's time zone; its tickets no longer 
 groups the report query gives for it (db.reports) are stored in `report_days` and marked done in
 `report_cached_days` (a day without tickets has no rows but is marked). Storing is done a month at a
 time: read in a read-only transaction, written in a short one, so kiosks and counters never wait
-behind it.
+behind it. A correction to an old day's tickets (rare: an engine call on a past ticket) is seen after
+`forget_days` (`antre report --rebuild`).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
 from db import lookup
@@ -64,3 +65,12 @@ def cache_closed_days(read: Any, write: Any, start: date, end: date, *, now: dat
         with unit_of_work(write) as s:
             store_days(s, first, last, rows)
     return len(missing)
+
+
+def forget_days(session: Session, first: date, last: date) -> int:
+    """Drop the stored figures of first..last (after a correction to old tickets); returns the days dropped.
+    The next report reads those days from the tickets again and stores them anew."""
+    days = session.execute(delete(ReportCachedDay).where(
+        ReportCachedDay.business_date >= first, ReportCachedDay.business_date <= last)).rowcount
+    session.execute(delete(ReportDay).where(ReportDay.business_date >= first, ReportDay.business_date <= last))
+    return int(days or 0)

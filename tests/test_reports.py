@@ -125,3 +125,13 @@ def test_closed_days_are_stored_and_read_back_to_the_same_figures(sessions, repo
     cached = _report(sessions)
     assert cached.total == live.total and cached.sections == live.sections and cached.hours == live.hours
     assert _report(sessions, agency="POLRES").sections == live_polres.sections
+    # A correction to an old ticket is seen once its day is forgotten (antre report --rebuild).
+    from db.models import Ticket, TicketStatus
+    from db.report_store import forget_days
+
+    with unit_of_work(sessions) as s:
+        s.get(Ticket, report_day["A3"]).status = TicketStatus.CANCELLED  # the no-show was in fact cancelled
+    assert _report(sessions).total.no_shows == 1  # still the stored figure
+    with unit_of_work(sessions) as s:
+        assert forget_days(s, date(2026, 11, 20), date(2026, 11, 30)) == 5
+    assert (_report(sessions).total.no_shows, _report(sessions).total.cancelled) == (0, 2)
