@@ -17,7 +17,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DatabaseError, DBAPIError, DisconnectionError, IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from db.errors import DatabaseUnavailable, Refused
+from db.errors import Contended, DatabaseUnavailable, Refused
 
 try:
     import fcntl
@@ -405,7 +405,7 @@ def transact(sessions: sessionmaker[Session], op: Callable[[Session], T],
     if check is not None:
         with unit_of_work(read_only(sessions)) as session:
             check(session)
-    for attempt in (1, 2):
+    for attempt in (1, 2, 3):
         committing = False
         try:
             with sessions() as session:
@@ -413,6 +413,9 @@ def transact(sessions: sessionmaker[Session], op: Callable[[Session], T],
                     result = op(session)
                     committing = True
                 return result
+        except Contended:
+            if attempt == 3:
+                raise  # a race lost three times running: say so (it is a kind of "empty")
         except IntegrityError:
             raise
         except DBAPIError as exc:

@@ -24,6 +24,10 @@ class QueueEmpty(Refused):
         super().__init__(message, reason="empty")
 
 
+class Contended(QueueEmpty):
+    """Another counter took the ticket this call went for at the same moment: try again (transact does)."""
+
+
 class DatabaseUnavailable(AntreError):
     """The database cannot be reached or opened."""
 

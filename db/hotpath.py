@@ -16,11 +16,13 @@ refusal. The Hypothesis model test (tests/test_engine_model.py) drives both path
 
 from __future__ import annotations
 
+import json
 import math
 import re
 import string
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
+from types import SimpleNamespace
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -30,11 +32,10 @@ from sqlalchemy.orm import Session
 
 from db.errors import QueueEmpty, Refused
 from db.hours import is_open
-from db.models import Event, EventKind, Ticket, TicketStatus, UTCDateTime
+from db.models import Event, EventKind, Service, UTCDateTime
 from db.views import IssuedTicket, TicketView
 
 _BOOL, _DAY, _NOW = Boolean(), Date(), UTCDateTime()
-_TICKET_INSERT = Ticket.__table__.insert().returning(*Ticket.__table__.c)
 _EVENT_INSERT = Event.__table__.insert()
 
 _SERVICE = text("""
@@ -147,45 +148,86 @@ def _ticket_values(svc: _Service, day: date, number: int, priority: bool, catego
             "prio": priority, "cat": category if priority else None, "now": now}
 
 
-_NEXT_NUMBER_SQLITE = text("""
+# SQLite runs in this process: what costs is Python, and SQLAlchemy's per-statement work is most
+# of it. The SQLite hot path talks to the sqlite3 connection of the session's own transaction
+# directly, storing values exactly as SQLAlchemy's types do (UTC text times, ISO dates, JSON text).
+_SQLITE_SERVICE = """
+SELECT s.id, s.code, s.name, s.name_en, a.code, s.active AND a.active, s.allow_priority, s.daily_quota,
+       s.hours, v.hours, v.timezone, v.code_format, s.expected_service_minutes, v.default_service_minutes
+FROM services s JOIN agencies a ON a.id = s.agency_id JOIN venue v ON v.id = 1
+WHERE s.code = ?
+"""
+_SQLITE_NEXT_NUMBER = """
 INSERT INTO daily_sequences (service_id, business_date, last_number) SELECT :sid, :day, 1 WHERE :quota >= 1
 ON CONFLICT (service_id, business_date) DO UPDATE SET last_number = last_number + 1
 WHERE last_number < :quota
 RETURNING last_number
-""").bindparams(bindparam("day", type_=_DAY))
-
-
-def _issue_sqlite(session: Session, code: str, priority: bool, category: str | None,
-                  now: datetime) -> IssuedTicket | None:
-    svc = _service(session, code)
-    day = _usable(svc, priority, now)
-    if svc is None or day is None:
-        return None
-    quota = svc.quota if svc.quota is not None else 2**62
-    number = session.connection().execute(_NEXT_NUMBER_SQLITE, {"sid": svc.id, "day": day, "quota": quota}).scalar()
-    if number is None:
-        return None  # today's quota is used up: the ORM path says so
-    v = _ticket_values(svc, day, number, priority, category, now)
-    ticket = session.connection().execute(
-        _TICKET_INSERT,
-        {"service_id": svc.id, "business_date": day, "sequence": number, "code": v["code"], "priority": priority,
-         "priority_category": v["cat"], "status": TicketStatus.WAITING, "queued_at": now, "issued_at": now},
-    ).one()
-    _insert_event(session, EventKind.ISSUED, now, ticket_id=ticket.id, service_id=svc.id,
-                  detail={"code": ticket.code, "priority": priority})
-    ahead, counters, recent = session.connection().execute(_POSITION, {"sid": svc.id, "day": day, "prio": priority,
-                                                           "id": ticket.id}).one()
-    view = _view(svc.code, svc.name, svc.name_en, svc.agency, ticket)
-    return IssuedTicket(view, ahead, _estimate(ahead, counters, recent, svc))
-
-
-_POSITION = text("""
+"""
+_SQLITE_TICKET = """
+INSERT INTO tickets (service_id, business_date, sequence, code, priority, priority_category, status, to_front,
+                     queued_at, issued_at, recall_count, note, print_failed)
+VALUES (:sid, :day, :seq, :code, :prio, :cat, 'waiting', 0, :now, :now, 0, '', 0)
+RETURNING *
+"""
+_SQLITE_POSITION = """
 SELECT (SELECT count(*) FROM tickets w WHERE w.service_id = :sid AND w.business_date = :day
           AND w.status = 'waiting' AND w.id != :id AND (w.priority OR NOT :prio)),
        (SELECT count(*) FROM counter_services cs JOIN counters c ON c.id = cs.counter_id
           WHERE cs.service_id = :sid AND c.is_open AND c.active),
        (SELECT recent_service_minutes FROM services WHERE id = :sid)
-""").bindparams(bindparam("day", type_=_DAY))
+"""
+_SQLITE_EVENT = """
+INSERT INTO events (at, kind, ticket_id, counter_id, operator_id, service_id, detail)
+VALUES (?, ?, ?, ?, ?, ?, ?)
+"""
+
+
+def _raw(session: Session) -> Any:
+    """The sqlite3 connection of the session's transaction (begun, with the writer lock, if not yet)."""
+    return session.connection().connection.driver_connection
+
+
+def _rows(cursor: Any) -> list[SimpleNamespace]:
+    names = [d[0] for d in cursor.description]
+    return [SimpleNamespace(**dict(zip(names, row))) for row in cursor.fetchall()]
+
+
+def _stamp(at: datetime) -> str:
+    return at.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+
+
+def _sqlite_event(raw: Any, kind: EventKind, now: datetime, ticket_id: int | None, counter_id: int | None,
+                  operator_id: int | None, service_id: int | None, detail: dict[str, Any]) -> None:
+    raw.execute(_SQLITE_EVENT, (_stamp(now), kind.value, ticket_id, counter_id, operator_id, service_id,
+                                json.dumps(detail)))
+
+
+def _issue_sqlite(session: Session, code: str, priority: bool, category: str | None,
+                  now: datetime) -> IssuedTicket | None:
+    raw = _raw(session)
+    row = raw.execute(_SQLITE_SERVICE, (code.strip().upper(),)).fetchone()
+    if row is None:
+        return None
+    hours = row[8] if row[8] is not None else row[9]
+    svc = _Service(row[0], row[1], row[2], row[3] or row[2], row[4], bool(row[5]), bool(row[6]), row[7],
+                   _json(hours), row[10], row[11], row[12], row[13])
+    day = _usable(svc, priority, now)
+    if day is None:
+        return None
+    quota = svc.quota if svc.quota is not None else 2**62
+    found = raw.execute(_SQLITE_NEXT_NUMBER, {"sid": svc.id, "day": day.isoformat(), "quota": quota}).fetchone()
+    if found is None:
+        return None  # today's quota is used up: nothing written; the ORM path says so
+    v = _ticket_values(svc, day, found[0], priority, category, now)
+    ticket = _rows(raw.execute(_SQLITE_TICKET, {"sid": svc.id, "day": day.isoformat(), "seq": found[0],
+                                                "code": v["code"], "prio": int(priority), "cat": v["cat"],
+                                                "now": _stamp(now)}))[0]
+    _sqlite_event(raw, EventKind.ISSUED, now, ticket.id, None, None, svc.id,
+                  {"code": ticket.code, "priority": priority})
+    ahead, counters, recent = raw.execute(_SQLITE_POSITION, {"sid": svc.id, "day": day.isoformat(),
+                                                             "id": ticket.id, "prio": int(priority)}).fetchone()
+    view = _view(svc.code, svc.name, svc.name_en, svc.agency, ticket)
+    return IssuedTicket(view, ahead, _estimate(ahead, counters, recent, svc))
 
 
 def _insert_event(session: Session, kind: Any, now: datetime, **values: Any) -> None:
@@ -378,14 +420,14 @@ def call(session: Session, counter_code: str, *, now: datetime) -> TicketView | 
     return view
 
 
-_COUNTER_SQLITE = text(f"""
+_SQLITE_COUNTER = f"""
 SELECT c.id, c.code, c.name, c.is_open, c.operator_id, c.priority_run, c.run_date,
-       {_TURN.format(day=":day")} AS turn, (SELECT username FROM operators WHERE id = c.operator_id)
+       {_TURN.format(day=":day")} AS turn, (SELECT username FROM operators WHERE id = c.operator_id) AS username
 FROM counters c JOIN venue v ON v.id = 1 AND v.timezone = :tz
 WHERE c.code = :code AND c.active
   AND NOT EXISTS (SELECT 1 FROM tickets a WHERE a.counter_id = c.id AND a.status IN ('called', 'serving'))
-""").bindparams(bindparam("day", type_=_DAY))
-_PICK_SQLITE = text("""
+"""
+_SQLITE_PICK = """
 SELECT t.id, s.code, s.name, s.name_en, a.code FROM tickets t
 JOIN services s ON s.id = t.service_id JOIN agencies a ON a.id = s.agency_id
 WHERE t.status = 'waiting' AND t.business_date = :day
@@ -393,69 +435,91 @@ WHERE t.status = 'waiting' AND t.business_date = :day
                        WHERE cs.counter_id = :cid AND s.active)
 ORDER BY (t.priority = :turn) DESC, t.to_front DESC, t.queued_at, t.id
 LIMIT 1
-""").bindparams(bindparam("day", type_=_DAY))
-_CALL_TICKET_SQLITE = text("""
+"""
+_SQLITE_CALL_TICKET = """
 UPDATE tickets SET status = 'called', called_at = :now, counter_id = :cid, operator_id = :op, recall_count = 0
 WHERE id = :tid
 RETURNING *
-""").bindparams(bindparam("now", type_=_NOW))
-_COUNTER_AFTER_CALL = text("""
-UPDATE counters SET is_open = 1, priority_run = :run, run_date = :day WHERE id = :cid
-""").bindparams(bindparam("day", type_=_DAY))
+"""
+_SQLITE_COUNTER_AFTER_CALL = "UPDATE counters SET is_open = 1, priority_run = :run, run_date = :day WHERE id = :cid"
 
 
 def _call_sqlite(session: Session, params: dict[str, Any]) -> TicketView | None:
     from db.queue import next_run
 
+    raw = _raw(session)
     day, now = params["day"], params["now"]
-    ctr = session.connection().execute(_COUNTER_SQLITE, params).first()
-    if ctr is None:
+    found = _rows(raw.execute(_SQLITE_COUNTER, {"code": params["code"], "tz": params["tz"], "day": day.isoformat()}))
+    if not found:
         return None
-    svc = session.connection().execute(_PICK_SQLITE, {"day": day, "cid": ctr.id, "turn": bool(ctr.turn)}).first()
+    ctr = found[0]
+    svc = raw.execute(_SQLITE_PICK, {"day": day.isoformat(), "cid": ctr.id, "turn": int(bool(ctr.turn))}).fetchone()
     if svc is None:  # the counter is free and nothing waits for it (the ORM path's words)
         raise QueueEmpty(f"no ticket is waiting for {ctr.name}")
-    t = session.connection().execute(_CALL_TICKET_SQLITE, {"now": now, "cid": ctr.id, "op": ctr.operator_id,
-                                                           "tid": svc[0]}).one()
+    t = _rows(raw.execute(_SQLITE_CALL_TICKET, {"now": _stamp(now), "cid": ctr.id, "op": ctr.operator_id,
+                                                "tid": svc[0]}))[0]
     run = next_run(ctr.priority_run, _date(ctr.run_date) if ctr.run_date else None, day, bool(t.priority))
-    session.connection().execute(_COUNTER_AFTER_CALL, {"run": run, "day": day, "cid": ctr.id})
+    raw.execute(_SQLITE_COUNTER_AFTER_CALL, {"run": run, "day": day.isoformat(), "cid": ctr.id})
     if not ctr.is_open:
-        _insert_event(session, EventKind.COUNTER_OPENED, now, counter_id=ctr.id, operator_id=ctr.operator_id,
-                      detail={})
-    _insert_event(session, EventKind.CALLED, now, ticket_id=t.id, counter_id=ctr.id, operator_id=ctr.operator_id,
-                  service_id=t.service_id, detail={"code": t.code, "counter": ctr.code})
-    return _view(svc[1], svc[2], svc[3], svc[4], t, ctr.code, ctr.name, ctr[8])
+        _sqlite_event(raw, EventKind.COUNTER_OPENED, now, None, ctr.id, ctr.operator_id, None, {})
+    _sqlite_event(raw, EventKind.CALLED, now, t.id, ctr.id, ctr.operator_id, t.service_id,
+                  {"code": t.code, "counter": ctr.code})
+    return _view(svc[1], svc[2], svc[3], svc[4], t, ctr.code, ctr.name, ctr.username)
 
 
 # --- finishing -----------------------------------------------------------------------------------
 
-_FINISH = text("""
+_FINISH = """
 UPDATE tickets SET status = 'done', started_at = COALESCE(started_at, called_at), finished_at = :now
 WHERE status IN ('called', 'serving')
   AND counter_id = (SELECT id FROM counters WHERE code = :code AND active)
 RETURNING *
-""").bindparams(bindparam("now", type_=_NOW))
-_NAMES = text("""
+"""
+# The moving average of db.stats.learn_service_time, in the same arithmetic.
+_LEARN = """
+UPDATE services SET recent_service_minutes = CASE WHEN recent_service_minutes IS NULL THEN :m
+    ELSE (1 - :w) * recent_service_minutes + :w * :m END
+WHERE id = :sid
+"""
+_NAMES = """
 SELECT s.code, s.name, s.name_en, a.code, c.code, c.name, (SELECT username FROM operators WHERE id = :op)
 FROM services s JOIN agencies a ON a.id = s.agency_id JOIN counters c ON c.id = :cid
 WHERE s.id = :sid
-""")
+"""
 
 
 def finish(session: Session, counter_code: str, *, now: datetime) -> TicketView | None:
-    """Finish the counter's ticket in a few Core statements, or None to let the ORM path word a refusal."""
-    from db.stats import learn_service_time
+    """Finish the counter's ticket in a few statements, or None to let the ORM path word a refusal."""
+    from db.stats import SMOOTHING
 
-    conn = session.connection()
-    t = conn.execute(_FINISH, {"now": now, "code": counter_code.strip().upper()}).first()
-    if t is None:
+    sqlite = session.get_bind().dialect.name == "sqlite"
+    code = counter_code.strip().upper()
+    if sqlite:
+        raw = _raw(session)
+        found = _rows(raw.execute(_FINISH, {"now": _stamp(now), "code": code}))
+    else:
+        conn = session.connection()
+        found = conn.execute(text(_FINISH).bindparams(bindparam("now", type_=_NOW)),
+                             {"now": now, "code": code}).fetchall()
+    if not found:
         return None  # nothing in hand (or an unknown counter): nothing was written
+    t = found[0]
     started = _NOW.process_result_value(_dt(t.started_at), None)
-    if started is not None and now >= started:
-        # The same moving average as the ORM path, through the Service row it keeps.
-        from db.models import Service
-
-        learn_service_time(session.get(Service, t.service_id), (now - started).total_seconds() / 60)
-    _insert_event(session, EventKind.FINISHED, now, ticket_id=t.id, counter_id=t.counter_id,
-                  operator_id=t.operator_id, service_id=t.service_id, detail={"code": t.code})
-    names = conn.execute(_NAMES, {"sid": t.service_id, "cid": t.counter_id, "op": t.operator_id}).one()
+    learn = started is not None and now >= started
+    params = {"m": (now - started).total_seconds() / 60 if learn else 0.0, "w": SMOOTHING, "sid": t.service_id}
+    detail = {"code": t.code}
+    names_params = {"sid": t.service_id, "cid": t.counter_id, "op": t.operator_id}
+    if sqlite:
+        if learn:
+            raw.execute(_LEARN, params)
+        _sqlite_event(raw, EventKind.FINISHED, now, t.id, t.counter_id, t.operator_id, t.service_id, detail)
+        names = raw.execute(_NAMES, names_params).fetchone()
+    else:
+        if learn:
+            conn.execute(text(_LEARN), params)
+        _insert_event(session, EventKind.FINISHED, now, ticket_id=t.id, counter_id=t.counter_id,
+                      operator_id=t.operator_id, service_id=t.service_id, detail=detail)
+        names = conn.execute(text(_NAMES), names_params).one()
+    if learn and (cached := session.identity_map.get(session.identity_key(Service, t.service_id))) is not None:
+        session.expire(cached, ["recent_service_minutes"])  # an ORM copy in this session would be stale
     return _view(names[0], names[1], names[2], names[3], t, names[4], names[5], names[6])

@@ -16,7 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from db import hotpath, lookup
-from db.errors import QueueEmpty, Refused
+from db.errors import Contended, QueueEmpty, Refused
 from db.events import record
 from db.hours import describe, is_open
 from db.models import Counter, DailySequence, EventKind, Ticket, TicketStatus
@@ -171,6 +171,12 @@ def call_next(session: Session, counter_code: str, *, now: datetime | None = Non
     chosen = _first_waiting(session, service_ids, day, first) or _first_waiting(session, service_ids, day, not first)
     if chosen is None:
         raise QueueEmpty(f"no ticket is waiting for {ctr.name}")
+    if session.get_bind().dialect.name == "postgresql":
+        # The one-statement call found nothing it could lock, yet a later statement sees a ticket: it
+        # lost a race (the ticket it locked was taken, or this one committed meanwhile). Its lock
+        # attempt may have given this transaction an id older than that ticket's issue, and the event
+        # order followers see is by transaction id, so the call is made in a fresh transaction.
+        raise Contended(f"{ctr.name}: another counter took that ticket at the same moment; call again")
     return _call(session, ctr, chosen, now)
 
 

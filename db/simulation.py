@@ -148,13 +148,17 @@ def simulate(scenario: Scenario) -> SimulationResult:
         refused: dict[str, int] = defaultdict(int)
         last = datetime.combine(scenario.day, time(0, 0), tz)
 
-        # One process owns this scratch file: the whole day is one transaction and each action a
-        # savepoint (rolled back alone when refused), so the day costs no commits or writer locks.
+        # One process owns this scratch file: the whole day is one transaction, so it costs no commits
+        # or writer locks. Issuing runs in a savepoint, rolled back alone when refused (a refused
+        # number must not be consumed); calling and finishing write nothing before they refuse.
         day = sessions()
         day.begin()
 
         @contextmanager
-        def action() -> Iterator[Session]:
+        def action(savepoint: bool = False) -> Iterator[Session]:
+            if not savepoint:
+                yield day
+                return
             with day.begin_nested():
                 yield day
 
@@ -184,7 +188,7 @@ def simulate(scenario: Scenario) -> SimulationResult:
             last = max(last, now)
             if kind == "arrive":
                 try:
-                    with action() as s:
+                    with action(savepoint=True) as s:
                         issue_ticket(s, name, priority=priority, priority_category="lansia" if priority else None,
                                      now=now)
                 except Refused:

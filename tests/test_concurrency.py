@@ -170,6 +170,7 @@ def test_kiosks_and_counters_in_parallel_keep_every_invariant(new_db_url, tmp_pa
         # order keeps each ticket's history in cause-and-effect order.
         logged = set(s.scalars(select(Event.id).where(Event.id > before)))
         kinds_by_id = dict(s.execute(select(Event.id, Event.kind)).all())
+        txids = dict(s.execute(select(Event.id, Event.txid)).all())
         ticket_of = dict(s.execute(select(Event.id, Event.ticket_id)).all())
     orders = [[i for i in seen if i > before] for _, seen, _ in followed]
     for seen in orders:
@@ -181,5 +182,6 @@ def test_kiosks_and_counters_in_parallel_keep_every_invariant(new_db_url, tmp_pa
         for event_id in seen:
             kind, ticket = kinds_by_id[event_id], ticket_of[event_id]
             if kind in rank:
-                assert rank[kind] == step.get(ticket, -1) + 1, f"ticket {ticket}: {kind} out of order"
+                history = [(txids[i], i, kinds_by_id[i]) for i in seen if ticket_of[i] == ticket]
+                assert rank[kind] == step.get(ticket, -1) + 1, f"ticket {ticket}: {kind} out of order: {history}"
                 step[ticket] = rank[kind]
