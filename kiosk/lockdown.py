@@ -18,6 +18,7 @@ from db.rescan import RescanResult
 from db.ticket_layout import parse_qr
 from db.tokens import token_of_scan
 from kiosk import actions
+from kiosk.keypad import key_action
 from kiosk.printers import PrintJob
 from kiosk.texts import tr
 
@@ -111,6 +112,10 @@ class InputMixin:
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
         kind = event.type()
         if kind in (QEvent.Type.MouseButtonPress, QEvent.Type.TouchBegin):
+            if self.keypad.help_down and isinstance(obj, QWidget) and self.isAncestorOf(obj):
+                points = event.points() if kind == QEvent.Type.TouchBegin else [event]  # type: ignore[attr-defined]
+                if points and self.keypad.touch(points[0].globalPosition().toPoint()):
+                    return True  # touch and hear: Help held, the touch reads and never taps
             if self.idle_warning.isVisible():
                 self._idle_extend()
                 return True  # the touch only keeps the choices; it does not also tap what is under the veil
@@ -119,9 +124,25 @@ class InputMixin:
         elif kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease, QEvent.Type.ShortcutOverride):
             if isinstance(obj, QWidget) and (obj is self or self.isAncestorOf(obj)):
                 if kind == QEvent.Type.KeyPress:
-                    self._scan_key(event)  # type: ignore[arg-type]
-                return True  # no keyboard shortcut does anything at a kiosk
+                    self._key_press(event)  # type: ignore[arg-type]
+                elif kind == QEvent.Type.KeyRelease:
+                    self.keypad.key_release(event)  # type: ignore[arg-type]
+                # Swallowed either way: keys reach only the keypad and the scanner, never a Qt shortcut.
+                return True
         return False
+
+    def _key_press(self, event: QKeyEvent) -> None:
+        """A key: any key keeps the idle time (and the choices under a warning); keypad keys navigate."""
+        if self.idle_warning.isVisible():
+            if key_action(event) is not None:
+                self.keypad.speech.stop()
+                self._idle_extend()
+                return
+        elif self.view in IDLE_VIEWS:
+            self.idle.start()
+        scanning = bool(self._scan_buffer) and time.monotonic() - self._scan_last <= SCAN_GAP
+        if not self.keypad.key_press(event, scanning):
+            self._scan_key(event)
 
     def _scan_key(self, event: QKeyEvent) -> None:
         now = time.monotonic()
@@ -141,10 +162,11 @@ class InputMixin:
             self.idle.start()
             return
         default = self.lang_forced or self.settings.kiosk.language
-        if self.view in ("agency", "confirm") or (self.view == "home" and self.lang != default):
+        if self.view in ("agency", "confirm") or (self.view == "home" and (self.lang != default or self.keypad.audio)):
             self._idle_left = self.settings.kiosk.idle_warning_seconds
             self.idle_warning.show_countdown(self._idle_left, self.lang)
             self.idle_countdown.start(1000)
+            self.keypad.idle_warning(self._idle_left)
         elif self.view in ("staff", "message"):
             self._idle_reset()
         elif self.view == "home":
@@ -171,6 +193,7 @@ class InputMixin:
         self.idle_warning.hide()
         if self.busy:
             return
+        self.keypad.reset()  # the session is over: no audio mode, default volume
         self.lang = self.lang_forced or self.settings.kiosk.language
         self.agency_code = self.service_code = ""
         self.confirm.pages.setCurrentIndex(0)

@@ -21,6 +21,7 @@ from db.priority import PriorityCategory, categories
 from db.ticket_layout import TicketContent
 from kiosk import actions
 from kiosk.issuing import IssuingMixin
+from kiosk.keypad import Keypad
 from kiosk.lockdown import IDLE_VIEWS, InputMixin
 from kiosk.print_service import PrintService
 from kiosk.printers import PrintError, TicketPrinter, build_printer
@@ -33,6 +34,7 @@ from kiosk.views.idle import IdleWarning
 from kiosk.views.message import MessageScreen, StaffScreen
 from kiosk.views.ticket import TicketScreen
 from qtkit import theme
+from qtkit.speech import Speech
 from qtkit.watcher import make_watcher
 from qtkit.worker import DbWorker
 
@@ -50,7 +52,8 @@ class KioskWindow(IssuingMixin, InputMixin, QWidget):
 
     def __init__(self, worker: DbWorker, *, printer: TicketPrinter | None = None, printer_spec: str | None = None,
                  lang: str | None = None, fullscreen: bool | None = False, clock: Callable[[], datetime] | None = None,
-                 watch_ms: int = 150, size_from_config: bool = False, parent: QWidget | None = None) -> None:
+                 watch_ms: int = 150, size_from_config: bool = False, speech: Speech | None = None,
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.worker = worker
         self.clock = clock or (lambda: datetime.now(UTC))
@@ -137,6 +140,10 @@ class KioskWindow(IssuingMixin, InputMixin, QWidget):
         self.idle_countdown = self._timer(self._idle_tick)
         self.idle_warning = IdleWarning(self)
         self.idle_warning.touched.connect(self._idle_extend)
+        # Keypad and audio mode (issue 14): its focus ring draws over every screen.
+        self.keypad = Keypad(self, speech)
+        self.view_changed.connect(self.keypad.view_changed)
+        self.ticket_issued.connect(self.keypad.ticket)
         self._idle_left = 0
         self.back_home = self._timer(self.go_home, single=True)
         self.clock_timer = self._timer(self._tick)
@@ -174,6 +181,8 @@ class KioskWindow(IssuingMixin, InputMixin, QWidget):
         self.header.set_wide(self.width() > self.height() * 1.2)
         if hasattr(self, "idle_warning"):
             self.idle_warning.setGeometry(self.rect())
+        if hasattr(self, "keypad"):
+            self.keypad.ring.show_on(self.keypad.focused if self.keypad.shown else None)
 
     def _timer(self, slot: Callable[[], None], *, single: bool = False) -> QTimer:
         t = QTimer(self)
