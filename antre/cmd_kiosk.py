@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from antre.argtypes import output_file
@@ -30,7 +32,20 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
 def _kiosk(args: argparse.Namespace) -> int:
     from kiosk.app import main
 
-    return main(args)
+    return main(args, synthesize=kiosk_voice())
+
+
+def kiosk_voice(timeout: float = 10.0) -> Callable[[str, Path, str], None]:
+    """The kiosk's audio-mode voice: the display's pyttsx3 worker process (the command line composes the apps)."""
+    from db.announce import default_voice
+    from display.tts_worker import ProcessSynthesizer
+
+    synth = ProcessSynthesizer(timeout=timeout)
+
+    def synthesize(text: str, path: Path, language: str) -> None:
+        synth.synthesize(text, default_voice(language), 140, 1.0, path)
+
+    return synthesize
 
 
 def _ticket(args: argparse.Namespace) -> int:

@@ -207,7 +207,7 @@ class Keypad(QObject):
         if action in (LOUDER, SOFTER):
             self.speech.set_volume(self.speech.volume + (0.1 if action == LOUDER else -0.1))
             if self.audio:
-                self.speech.say(kiosk_speech.volume_text(self.speech.volume, self.w.lang))
+                self.say(kiosk_speech.volume_text(self.speech.volume, self.w.lang))
             return
         elements = self.elements()
         if action in (UP, DOWN):
@@ -302,9 +302,12 @@ class Keypad(QObject):
             detail = list(w.lines) + ([w.note] if w.note and not w.isEnabled() else [])
         return kiosk_speech.describe(name_of(w), role_of(w), enabled=w.isEnabled(), detail=detail, lang=self.w.lang)
 
+    def say(self, text: str) -> None:
+        self.speech.say(text, self.w.lang)
+
     def read(self, w: QWidget) -> None:
         if self.audio:
-            self.speech.say(self.describe(w))
+            self.say(self.describe(w))
 
     def start_audio(self) -> None:
         self.audio = True
@@ -312,7 +315,7 @@ class Keypad(QObject):
         target = self.focused if self.focused in elements and self.shown else self._first(elements)
         self.focus(target, speak=False)
         intro = kiosk_speech.audio_intro(self.w.lang)
-        self.speech.say(intro + (" " + self.describe(target) if target is not None else ""))
+        self.say(intro + (" " + self.describe(target) if target is not None else ""))
 
     def touch(self, pos: QPoint) -> bool:
         """Touch and hear: while Help is held a touch reads the element under it; True: the touch is taken."""
@@ -330,13 +333,13 @@ class Keypad(QObject):
 
     def idle_warning(self, seconds: int) -> None:
         if self.audio:
-            self.speech.say(kiosk_speech.idle_warning(seconds, self.w.lang))
+            self.say(kiosk_speech.idle_warning(seconds, self.w.lang))
 
     def ticket(self, content: object) -> None:
         if not self.audio:
             return
         lang = self.w.lang
-        self.speech.say(kiosk_speech.ticket_speech(content.ticket.code, content.service_name(lang),  # type: ignore[attr-defined]
+        self.say(kiosk_speech.ticket_speech(content.ticket.code, content.service_name(lang),  # type: ignore[attr-defined]
                                                    content.ahead, list(content.zones), lang))  # type: ignore[attr-defined]
 
     def reset(self) -> None:

@@ -2,7 +2,7 @@
 
 One interface, two backends, one queue owning the device (like the display's announcement queue):
 - `RecordingSpeech`: remembers what it was told (tests, and a kiosk with speech switched off).
-- `WavSpeech`: one thread turns the newest text into a WAV through a `synthesize(text, path, volume)`
+- `WavSpeech`: one thread turns the newest text into a WAV through a `synthesize(text, path, language)`
   callable (the composition root passes the display's pyttsx3 worker process, so apps never import
   each other), and the GUI thread plays it with QtMultimedia. A newer text or stop() interrupts:
   texts still waiting are dropped and the sound playing stops.
@@ -20,7 +20,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, QUrl, Signal
 
 log = logging.getLogger(__name__)
-Synthesize = Callable[[str, Path, float], None]
+Synthesize = Callable[[str, Path, str], None]  # text, WAV path, language ("id" or "en")
 DEFAULT_VOLUME = 0.8
 
 
@@ -33,7 +33,7 @@ class Speech(QObject):
         super().__init__(parent)
         self.volume = DEFAULT_VOLUME
 
-    def say(self, text: str) -> None:
+    def say(self, text: str, language: str = "id") -> None:
         raise NotImplementedError
 
     def stop(self) -> None:
@@ -61,7 +61,7 @@ class RecordingSpeech(Speech):
         self.volumes: list[float] = []
         self.stops = 0
 
-    def say(self, text: str) -> None:
+    def say(self, text: str, language: str = "id") -> None:
         self.said.append(text)
         self.volumes.append(self.volume)
         self.spoken.emit(text)
@@ -83,7 +83,7 @@ class WavSpeech(Speech):
         self.last_wav: Path | None = None
         self._generation = 0
         self._n = 0
-        self._texts: queue.Queue[tuple[int, str, float] | None] = queue.Queue()
+        self._texts: queue.Queue[tuple[int, str, str] | None] = queue.Queue()
         self._player = self._make_player() if play else None
         self._ready.connect(self._play)
         self._thread = threading.Thread(target=self._loop, name="antre-audio-mode", daemon=True)
@@ -97,9 +97,9 @@ class WavSpeech(Speech):
             return None
         return QSoundEffect()
 
-    def say(self, text: str) -> None:
+    def say(self, text: str, language: str = "id") -> None:
         self.stop()
-        self._texts.put((self._generation, text, self.volume))
+        self._texts.put((self._generation, text, language))
 
     def stop(self) -> None:
         self._generation += 1  # anything made for an older generation is dropped when it arrives
@@ -108,13 +108,13 @@ class WavSpeech(Speech):
 
     def _loop(self) -> None:
         while (item := self._texts.get()) is not None:
-            generation, text, volume = item
+            generation, text, language = item
             if generation != self._generation:
                 continue  # interrupted before it was made
             self._n += 1
             path = self.folder / f"say-{self._n % 8}.wav"
             try:
-                self.synthesize(text, path, volume)
+                self.synthesize(text, path, language)
             except Exception as exc:  # noqa: BLE001 - a broken voice must not stop the kiosk
                 log.warning("audio mode: could not speak %r: %s", text[:40], exc)
                 continue
