@@ -16,6 +16,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -33,6 +34,8 @@ CODE_RE = re.compile(r"^[A-Z0-9]{4,32}$")
 # Generated codes avoid look-alikes (0/O, 1/I/L) so they can be typed on a keypad from a phone.
 _ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 MAX_ROWS = 20_000
+# What a booking QR on the citizen's phone holds (or PUBLIC_URL/b/CODE), read by the kiosk's scanner.
+SCAN_PREFIX = "ANTRE:B:"
 
 # What a front shows for each refusal reason: (Indonesian, English).
 REFUSAL_TEXT = {
@@ -248,6 +251,23 @@ def redeem(session: Session, code: str, *, now: datetime | None = None) -> Redee
     session.flush()
     ahead, wait = position_of(session, ticket)
     return Redeemed(IssuedTicket(TicketView.of(ticket), ahead, wait), BookingView.of(row, venue.timezone), on_time)
+
+
+def code_of_scan(text: str, *, bare: bool = False) -> str | None:
+    """The booking code in scanned text: ANTRE:B:CODE or an address ending in /b/CODE (a bare code if `bare`)."""
+    text = (text or "").strip()
+    if text.upper().startswith(SCAN_PREFIX):
+        candidate = text[len(SCAN_PREFIX):]
+    elif "://" in text:
+        head, _, candidate = urlsplit(text).path.rstrip("/").rpartition("/")
+        if not head.endswith("/b"):
+            return None
+    elif bare:
+        candidate = text
+    else:
+        return None
+    code = normalize_code(candidate)
+    return code if CODE_RE.match(code) else None
 
 
 def refusal_text(reason: str, lang: str = "id") -> str | None:

@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from db.bookings import redeem
 from db.catalog import AgencyView, VenueView, agencies, venue_view
 from db.errors import Refused
 from db.moves import mark_print_failed
@@ -53,6 +54,17 @@ def issue(service: str, category: str | None, now: datetime) -> Op:
 
     def op(session: Session) -> TicketContent:
         issued = issue_ticket(session, service, priority=category is not None, priority_category=category, now=now)
+        return ticket_content(session, issued.ticket.id, ahead=issued.ahead, wait=issued.estimated_wait_minutes)
+
+    return op
+
+
+def redeem_booking(code: str, now: datetime) -> Op:
+    """Turn a booking code into its ticket (refusals carry the reason) and take the snapshot to print."""
+
+    def op(session: Session) -> TicketContent:
+        done = redeem(session, code, now=now)
+        issued = done.issued
         return ticket_content(session, issued.ticket.id, ahead=issued.ahead, wait=issued.estimated_wait_minutes)
 
     return op

@@ -13,6 +13,7 @@ from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QCloseEvent, QKeyEvent
 from PySide6.QtWidgets import QWidget
 
+from db.bookings import code_of_scan
 from db.errors import DatabaseUnavailable
 from db.rescan import RescanResult
 from db.ticket_layout import parse_qr
@@ -23,7 +24,7 @@ from kiosk.printers import PrintJob
 from kiosk.texts import tr
 
 log = logging.getLogger("kiosk.window")
-IDLE_VIEWS = ("home", "agency", "confirm", "staff", "message")
+IDLE_VIEWS = ("home", "agency", "confirm", "staff", "message", "booking")
 SCAN_GAP = 1.0  # seconds between keys before a half-typed scan is dropped
 STAFF_TAP_WINDOW = 4.0
 
@@ -42,6 +43,10 @@ class InputMixin:
         token = token_of_scan(text)
         parsed = parse_qr(text)  # tickets printed before signed tokens: ANTRE:id:code
         if token is None and parsed is None:
+            # A booking QR from the phone (ANTRE:B:CODE); on the booking screen a bare code too.
+            if booking := code_of_scan(text, bare=self.view == "booking"):
+                self.scanned_booking(booking)
+                return
             self._scan_result(RescanResult("unknown", ""))
             return
         self.busy = True
@@ -162,7 +167,7 @@ class InputMixin:
             self.idle.start()
             return
         default = self.lang_forced or self.settings.kiosk.language
-        if self.view in ("agency", "confirm") or (self.view == "home" and (self.lang != default or self.keypad.audio)):
+        if self.view in ("agency", "confirm", "booking") or (self.view == "home" and (self.lang != default or self.keypad.audio)):
             self._idle_left = self.settings.kiosk.idle_warning_seconds
             self.idle_warning.show_countdown(self._idle_left, self.lang)
             self.idle_countdown.start(1000)

@@ -169,12 +169,44 @@ def _walk(app: object, w: object, printer: ScreenPrinter, prefix: Path, db_folde
     finally:
         os.rename(moved, db_folder)
     _wait(app, lambda: w.view == "home")  # type: ignore[attr-defined]
+    _booking_shots(app, w, printer, db_folder, shot)
     for _ in range(5):
         w.header.corner_tapped.emit()  # type: ignore[attr-defined]
     w.staff.pin = "2468"  # type: ignore[attr-defined]
     w.staff._refresh()  # type: ignore[attr-defined]
     shot("9-staff-pin")
     return shots
+
+
+def _booking_shots(app: object, w: object, printer: ScreenPrinter, db_folder: Path,
+                   shot: Callable[[str], None]) -> None:
+    """'Punya kode booking?': the pad with a code typed, a refused code, the ticket of a good one."""
+    from datetime import time as clock_time
+    from zoneinfo import ZoneInfo
+
+    from db.bookings import add_booking
+
+    sessions = open_database(f"sqlite:///{db_folder / 'kiosk-demo.sqlite3'}")
+    with unit_of_work(sessions) as s:
+        day = DEMO_NOW.astimezone(ZoneInfo("Asia/Jakarta")).date()
+        add_booking(s, "A", day, clock_time(14, 30), code="MPP7K4QZ", source="csv")
+        add_booking(s, "A", day, clock_time(8, 0), code="JKN58XR2", source="csv")
+    sessions.kw["bind"].dispose()
+    w.home.booking_button.click()  # type: ignore[attr-defined]
+    for key in "JKN58":
+        w.booking.keys[key].click()  # type: ignore[attr-defined]
+    shot("10-booking-entry")
+    w.booking.start(w.lang, "MPP7K4QZX")  # type: ignore[attr-defined] - a typo: one letter too many
+    w.booking.ok_button.click()  # type: ignore[attr-defined]
+    _wait(app, lambda: bool(w._booking_reason))  # type: ignore[attr-defined]
+    shot("10-booking-refused")
+    w.booking.key("delete")  # type: ignore[attr-defined]
+    w.booking.ok_button.click()  # type: ignore[attr-defined]
+    _wait(app, lambda: w.view == "ticket")  # type: ignore[attr-defined]
+    printer.release.set()
+    _wait(app, lambda: not w.jobs and w.ticket.preview.isVisible())  # type: ignore[attr-defined]
+    shot("10-booking-ticket")
+    w.go_home()  # type: ignore[attr-defined]
 
 
 def _tickets(url: str, target: Path) -> list[Path]:

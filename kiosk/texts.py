@@ -95,6 +95,16 @@ _T: dict[str, tuple[str, str]] = {
     "ok": ("OK", "OK"),
     "clear": ("Hapus", "Clear"),
     "closed_label": ("Tutup", "Closed"),
+    "booking_button": ("Punya kode booking?", "Have a booking code?"),
+    "booking_title": ("Masukkan kode booking Anda", "Enter your booking code"),
+    "booking_hint": ("Ketik kodenya dengan tombol di bawah, atau pindai kode dari ponsel Anda di pemindai.",
+                     "Type the code with the keys below, or scan the code on your phone at the scanner."),
+    "booking_key": ("Tombol {k}", "Key {k}"),
+    "booking_delete": ("Hapus satu huruf", "Delete one character"),
+    "booking_clear": ("Hapus semua", "Clear all"),
+    "booking_code_name": ("Kode booking", "Booking code"),
+    "booking_submit_name": ("Ambil antrean dengan kode booking", "Take a number with the booking code"),
+    "booking_checking": ("Memeriksa kode...", "Checking the code..."),
 }
 
 

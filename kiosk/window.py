@@ -20,6 +20,7 @@ from db.events import Changes
 from db.priority import PriorityCategory, categories
 from db.ticket_layout import TicketContent
 from kiosk import actions
+from kiosk.booking_flow import BookingMixin
 from kiosk.issuing import IssuingMixin
 from kiosk.keypad import Keypad
 from kiosk.lockdown import IDLE_VIEWS, InputMixin
@@ -27,6 +28,7 @@ from kiosk.print_service import PrintService
 from kiosk.printers import PrintError, TicketPrinter, build_printer
 from kiosk.settings import KioskSettings, kiosk_settings
 from kiosk.texts import date_text, tr
+from kiosk.views.booking import BookingScreen
 from kiosk.views.common import Header
 from kiosk.views.confirm import ConfirmScreen
 from kiosk.views.home import AgencyScreen, HomeScreen
@@ -43,7 +45,7 @@ SIZES = {"portrait": (1080, 1920), "landscape": (1920, 1080)}
 BLOCKING = ("config", "unavailable", "loading", "printer")
 
 
-class KioskWindow(IssuingMixin, InputMixin, QWidget):
+class KioskWindow(BookingMixin, IssuingMixin, InputMixin, QWidget):
     """The touch ticket machine."""
 
     exit_requested = Signal()
@@ -103,15 +105,19 @@ class KioskWindow(IssuingMixin, InputMixin, QWidget):
         self.ticket = TicketScreen()
         self.message = MessageScreen()
         self.staff = StaffScreen()
+        self.booking = BookingScreen()
         self.screens: dict[str, QWidget] = {
             "home": self.home, "agency": self.agency, "confirm": self.confirm, "ticket": self.ticket,
-            "message": self.message, "staff": self.staff,
+            "message": self.message, "staff": self.staff, "booking": self.booking,
         }
         for screen in self.screens.values():
             self.stack.addWidget(screen)
         self.home.agency_chosen.connect(self.open_agency)
         self.agency.service_chosen.connect(self.open_service)
         self.agency.back.connect(self.go_home)
+        self.home.booking_requested.connect(self.open_booking)
+        self.booking.back.connect(self.go_home)
+        self.booking.submitted.connect(self.redeem_booking)
         self.confirm.back.connect(lambda: self.open_agency(self.agency_code))
         self.confirm.take.connect(lambda: self.take(None))
         self.confirm.priority.connect(self.take)
@@ -400,6 +406,8 @@ class KioskWindow(IssuingMixin, InputMixin, QWidget):
             self._show_agency()
         elif self.view == "confirm":
             self.open_service(self.service_code)
+        elif self.view == "booking":
+            self._retranslate_booking()
         elif self.view in BLOCKING:
             self._show_block(self.view)
 

@@ -168,6 +168,7 @@ class HomeScreen(QWidget):
     """One large tile per agency (its colour and mark) with how many citizens wait."""
 
     agency_chosen = Signal(str)
+    booking_requested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -179,10 +180,15 @@ class HomeScreen(QWidget):
         self.grid = TileGrid()
         self.grid.tile_clicked.connect(lambda i: self.agency_chosen.emit(self.codes[i]))
         col.addWidget(self.grid, 1)
+        self.booking_button = button("", theme.ACCENT, 36, 110, outline=True)
+        self.booking_button.clicked.connect(self.booking_requested)
+        col.addWidget(self.booking_button)
         self.codes: list[str] = []
 
     def show_agencies(self, agencies: Sequence[AgencyView], queues: dict[str, ServiceQueue], lang: str) -> None:
         self.title.setText(tr("choose_agency", lang))
+        self.booking_button.setText(tr("booking_button", lang))
+        self.booking_button.setAccessibleName(tr("booking_button", lang))
         tiles = self.grid.ensure(len(agencies), lang)
         self.codes = [a.code for a in agencies]
         for tile, agency in zip(tiles, agencies, strict=True):
