@@ -93,13 +93,6 @@ def reading_order(root: QWidget) -> Iterator[QWidget]:
     yield from walk(root)
 
 
-def set_names(root: QWidget) -> None:
-    """Give every visible button an accessible name from its text (without arrows and marks)."""
-    for b in root.findChildren(QAbstractButton):
-        if b.text() and not b.property("a11y_named"):
-            b.setAccessibleName(kiosk_speech.spoken_text(b.text()))
-
-
 class FocusRing(QWidget):
     """Draws the ring around the focused element, on top of everything, never taking a touch."""
 
@@ -166,7 +159,6 @@ class Keypad(QObject):
 
     def elements(self) -> list[QWidget]:
         """Every element of the screen as shown, in reading order (header first)."""
-        set_names(self.w)
         return [e for root in self.roots() for e in reading_order(root) if e is not self.w.header.logo]
 
     def _first(self, elements: list[QWidget]) -> QWidget | None:

@@ -8,9 +8,9 @@ INK = "#0B1F33"
 PAPER = "#F4F6F8"
 ACCENT = "#0D47A1"
 OK = "#1B5E20"
-WARN = "#8A4B00"
-DANGER = "#B71C1C"
-MUTED = "#5A6B7B"
+WARN = "#753F00"
+DANGER = "#9E1818"
+MUTED = "#44515E"  # 7.5:1 on PAPER (issue 14: text at 7:1 where possible)
 FONT_FAMILY = "DejaVu Sans"
 
 

@@ -12,6 +12,7 @@ from PySide6.QtCore import QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPainterPath, QPaintEvent, QPen, QResizeEvent
 from PySide6.QtWidgets import QAbstractButton, QLabel, QPushButton, QSizePolicy, QWidget
 
+from db.kiosk_speech import spoken_text
 from qtkit import theme
 
 BODY = 30
@@ -67,9 +68,18 @@ def label(text: str = "", px: int = BODY, *, bold: bool = False, color: str = th
     return w
 
 
+class KioskButton(QPushButton):
+    """A push button whose accessible name follows its text, without arrows and marks (screen readers, audio mode)."""
+
+    def setText(self, text: str) -> None:  # noqa: N802 - Qt override
+        super().setText(text)
+        self.setAccessibleName(spoken_text(text))
+
+
 def button(text: str, color: str, px: int = 36, height: int = 120, *, outline: bool = False) -> QPushButton:
     """A large flat button; `outline` draws a light one for secondary actions (Back, Cancel)."""
-    b = QPushButton(text)
+    b = KioskButton(text)
+    b.setAccessibleName(spoken_text(text))
     b.setFont(px_font(px, True))
     b.setMinimumHeight(touch(height))
     b.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
@@ -106,6 +116,8 @@ class Tile(QAbstractButton):
         self.title, self.lines, self.badge, self.note = title, lines, badge, note
         self.setEnabled(enabled)
         self.setAccessibleName(title)
+        # What a screen reader says after the name: the figures and, when greyed out, why.
+        self.setAccessibleDescription(". ".join([*lines, *([note] if note and not enabled else [])]))
         self.update()
 
     def sizeHint(self) -> QSize:  # noqa: N802 - Qt override
