@@ -83,7 +83,7 @@ def _sqlite_setup(engine: Engine, lock_path: Path | None) -> None:
     def _close(dbapi_conn: Any, record: Any) -> None:
         handle = record.info.pop("writer_lock", None)
         if handle is not None:
-            handle.close()  # closing the file also drops its lock
+            os.close(handle)  # closing the file also drops its lock
 
     event.listen(engine, "invalidate", lambda dbapi_conn, record, exc: _close(dbapi_conn, record))
 
@@ -103,7 +103,9 @@ def writer_lock(info: dict[str, Any], lock_path: Path, timeout: float = 30.0) ->
             fd = os.open(lock_path, os.O_RDONLY | os.O_CREAT, _mode_of(lock_path.with_suffix("")))
         except OSError as exc:
             raise DatabaseUnavailable(f"cannot open the lock file {lock_path}: {exc.strerror}") from None
-        handle = info["writer_lock"] = os.fdopen(fd, "rb")
+        # A bare descriptor, not a file object: an engine dropped without dispose() (a test, a
+        # crashed view) must not leave a file object to warn about at garbage collection.
+        handle = info["writer_lock"] = fd
     try:
         fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         return
@@ -140,7 +142,7 @@ class _BlockingTake:
                 self.taken.set()
                 return
         fcntl.flock(self.handle, fcntl.LOCK_UN)
-        self.handle.close()
+        os.close(self.handle)
 
     def wait(self, timeout: float) -> bool:
         if self.taken.wait(timeout):

@@ -22,10 +22,12 @@ from db.queue import issue_ticket
 PINS = {"siti": "2486", "rina": "5698", "sari": "1357", "budi": "4721"}  # none weak: set-pin refuses those
 
 
-def make_db(folder: Path, venue_file: Path, *, must_change: bool = False) -> str:
-    """The small venue in `folder` (its own folder, so a test can move it away); PINs as in PINS."""
-    folder.mkdir(parents=True, exist_ok=True)
-    url = f"sqlite:///{folder / 'antre.sqlite3'}"
+def make_db(folder: Path, venue_file: Path, *, must_change: bool = False, url: str | None = None) -> str:
+    """The small venue with PINs as in PINS: in `url` (a fresh database on the run's backend), or
+    else in a SQLite file in `folder` (its own folder, so a test can move it away)."""
+    if url is None:
+        folder.mkdir(parents=True, exist_ok=True)
+        url = f"sqlite:///{folder / 'antre.sqlite3'}"
     sessions = open_database(url, create=True)
     with unit_of_work(sessions) as s:
         load_config(s, venue_file)
@@ -38,7 +40,14 @@ def make_db(folder: Path, venue_file: Path, *, must_change: bool = False) -> str
 
 
 @pytest.fixture
-def counter_url(tmp_path: Path, venue_file: Path) -> str:
+def counter_url(new_db_url: Callable[..., str], tmp_path: Path, venue_file: Path) -> str:
+    """The console's database, on SQLite and on PostgreSQL."""
+    return make_db(tmp_path / "data", venue_file, url=new_db_url())
+
+
+@pytest.fixture
+def sqlite_counter_url(tmp_path: Path, venue_file: Path) -> str:
+    """A SQLite file in tmp_path/data, for the tests that take the database away by moving its folder."""
     return make_db(tmp_path / "data", venue_file)
 
 

@@ -110,12 +110,21 @@ def fake_printer() -> Iterator[FakeNetPrinter]:
 
 
 @pytest.fixture
-def kiosk_url(tmp_path: Path, venue_file: Path) -> str:
-    """The small venue plus short kiosk timers, in a SQLite file inside its own folder (to move it away)."""
-    venue_file.write_text(venue_file.read_text(encoding="utf-8") + KIOSK_SECTION, encoding="utf-8")
+def kiosk_url(new_db_url: Callable[..., str], venue_file: Path) -> str:
+    """The small venue plus short kiosk timers, on SQLite and on PostgreSQL."""
+    return _kiosk_db(new_db_url(), venue_file)
+
+
+@pytest.fixture
+def sqlite_kiosk_url(tmp_path: Path, venue_file: Path) -> str:
+    """The same in a SQLite file inside its own folder, for the tests that move the folder away."""
     folder = tmp_path / "dbdir"
     folder.mkdir()
-    url = f"sqlite:///{folder / 'antre.sqlite3'}"
+    return _kiosk_db(f"sqlite:///{folder / 'antre.sqlite3'}", venue_file)
+
+
+def _kiosk_db(url: str, venue_file: Path) -> str:
+    venue_file.write_text(venue_file.read_text(encoding="utf-8") + KIOSK_SECTION, encoding="utf-8")
     sessions = open_database(url, create=True)
     with unit_of_work(sessions) as session:
         load_config(session, venue_file)

@@ -6,11 +6,20 @@ import os
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from counter.state import Action
 from counter.window import CounterWindow
 from db.models import EventKind
-from tests.counter_fixtures import console, counter_url, engine, signed_in  # noqa: F401 - fixtures
+from tests.counter_fixtures import console, engine, signed_in, sqlite_counter_url  # noqa: F401 - fixtures
 from tests.counter_fixtures import events, issue, key, settled, ticket_rows
+
+
+@pytest.fixture
+def counter_url(sqlite_counter_url: str) -> str:
+    """These tests take the database away by moving its folder: a SQLite file (tests/test_reconnect.py
+    takes a PostgreSQL server down and up)."""
+    return sqlite_counter_url
 
 OFFLINE = "SERVER ANTREAN TIDAK TERJANGKAU"
 

@@ -6,12 +6,20 @@ import os
 import time
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import Qt
 
 from db import open_database, unit_of_work
 from db.moves import mark_print_failed  # noqa: F401 - the engine call the kiosk retries
-from tests.kiosk_fixtures import fake_printer, free_port, kiosk_url, make_kiosk, tickets  # noqa: F401
+from tests.kiosk_fixtures import fake_printer, free_port, make_kiosk, sqlite_kiosk_url, tickets  # noqa: F401
 from tests.test_kiosk_flow import LEFT, dummy_printer, to_confirm
+
+
+@pytest.fixture
+def kiosk_url(sqlite_kiosk_url: str) -> str:
+    """The database goes away by moving its folder: a SQLite file (tests/test_reconnect.py takes a
+    PostgreSQL server down and up)."""
+    return sqlite_kiosk_url
 
 
 def db_folder(url: str) -> Path:
