@@ -156,6 +156,11 @@ def record_response(session: Session, ticket_id: int, *, overall: int | None = N
                       ticket.operator.username if ticket.operator else None, overall, dict(answers))
 
 
+def surveyed(session: Session, ticket_id: int) -> bool:
+    """Whether the ticket's survey was already answered (one survey per ticket)."""
+    return session.scalar(select(SurveyResponse.id).where(SurveyResponse.ticket_id == ticket_id)) is not None
+
+
 @dataclass(frozen=True, slots=True)
 class IkmRow:
     """The index of one service or agency (or the whole venue) over a period."""

@@ -80,6 +80,12 @@ def _latest(session: Session, tickets: dict[int, Ticket]) -> dict[int, Ticket]:
     return result
 
 
+def live_ticket_id(session: Session, ticket_id: int) -> int:
+    """The id of the ticket's live row: itself, or where its transfers led (the one surveyed when done)."""
+    ticket = session.get(Ticket, ticket_id)
+    return ticket_id if ticket is None else _latest(session, {ticket_id: ticket})[ticket_id].id
+
+
 def _positions(session: Session, days: set[date], service_ids: set[int]) -> dict[int, int]:
     """People ahead of every waiting ticket of the services, in the order position_of counts."""
     if not service_ids:

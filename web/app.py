@@ -27,7 +27,7 @@ from db.lookup import venue
 from db.public import PublicTicket, ticket_state, venue_status
 from db.tokens import venue_secret, verify
 from db.web_settings import web_settings
-from web import api
+from web import api, survey
 from web.hub import Hub
 from web.limits import ApiError, RateLimit, error_response
 from web.openapi import docs_page
@@ -87,7 +87,8 @@ async def ticket_html(request: Request) -> Response:
         return found
     state, name = found
     nonce = secrets.token_urlsafe(12)
-    return _html(ticket_page(state, request.path_params["token"], name, _lang(request), nonce), nonce)
+    form = await request.app.state.db.read(lambda s: survey.survey_form(s, state.ticket_id))
+    return _html(ticket_page(state, request.path_params["token"], name, _lang(request), nonce, form), nonce)
 
 
 async def ticket_events(request: Request) -> Response:
@@ -236,6 +237,7 @@ def create_app(sessions: sessionmaker[Session], *, rate_limit: int | None = None
         Route("/api/docs", api_docs, methods=["GET"]),
         Route("/healthz", health, methods=["GET"]),
         *api.routes,
+        *survey.routes,
     ]
     app = Starlette(
         routes=routes,

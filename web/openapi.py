@@ -19,7 +19,8 @@ def _resp(description: str, schema: dict[str, Any] | None = None) -> dict[str, A
 def _errors(*codes: int) -> dict[str, Any]:
     names = {400: "malformed request", 401: "no or invalid API key", 404: "not found",
              409: "refused by the queue rules", 413: "body too large", 415: "not application/json",
-             422: "invalid field", 429: "rate limited (see Retry-After)", 503: "database unavailable"}
+             410: "a token of another day", 422: "invalid field", 429: "rate limited (see Retry-After)",
+             503: "database unavailable"}
     return {str(c): _resp(names[c], _ERROR) for c in codes}
 
 
@@ -52,6 +53,11 @@ def spec() -> dict[str, Any]:
                     "called_at": {"type": ["string", "null"], "format": "date-time"},
                     "recall_count": {"type": "integer"}, "call_key": {"type": ["string", "null"]},
                     "business_date": {"type": "string", "format": "date"}}},
+                "Survey": {"type": "object", "properties": {
+                    "overall": {"type": "integer", "minimum": 1, "maximum": 4, "example": 4},
+                    "answers": {"type": "object", "additionalProperties": {"type": "integer"},
+                                "example": {"U1": 4, "U2": 3, "U3": 4, "U4": 4, "U5": 3, "U6": 4, "U7": 4,
+                                            "U8": 3, "U9": 4}}}},
                 "Booking": {"type": "object", "properties": {
                     "code": {"type": "string"}, "service": {"type": "string"}, "date": {"type": "string",
                                                                                       "format": "date"},
@@ -86,6 +92,14 @@ def spec() -> dict[str, Any]:
                 "summary": "A ticket's status by the token in its QR (public; today's tickets only)",
                 "parameters": [{"name": "token", "in": "path", "required": True, "schema": {"type": "string"}}],
                 "responses": {"200": _resp("the ticket", ticket), **_errors(404, 429, 503)}}},
+            "/api/v1/tickets/{token}/survey": {"post": {
+                "summary": "The IKM survey of a finished ticket, once (public; the QR token is the credential): "
+                           "an overall rating 1-4 and/or every element of the venue's [ikm]",
+                "parameters": [{"name": "token", "in": "path", "required": True, "schema": {"type": "string"}}],
+                "requestBody": {"required": True, "content": {"application/json": {
+                    "schema": {"$ref": "#/components/schemas/Survey"}}}},
+                "responses": {"201": _resp("recorded", {"type": "object"}),
+                              **_errors(400, 404, 409, 410, 413, 415, 422, 429, 503)}}},
             "/api/v1/tickets": {"post": {
                 "summary": "Issue a ticket (API key)", "security": secured,
                 "requestBody": {"required": True, "content": {"application/json": {

@@ -28,8 +28,10 @@ def _json(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/")
 
 
-def _page(lang: str, title: str, venue: str, body: str, script: str, data: dict[str, Any], nonce: str) -> str:
+def _page(lang: str, title: str, venue: str, body: str, script: str | tuple[str, ...], data: dict[str, Any],
+          nonce: str) -> str:
     e = html.escape
+    scripts = (script,) if isinstance(script, str) else script
     assigns = "".join(f"window.{k}={_json(v)};" for k, v in data.items())
     return (
         f'<!doctype html><html lang="{lang}"><head><meta charset="utf-8">'
@@ -38,12 +40,17 @@ def _page(lang: str, title: str, venue: str, body: str, script: str, data: dict[
         f"<title>{e(title)}</title><style>{asset('base.css')}</style></head>"
         f"<body><header>{e(venue)}<small>{e(title)}</small></header>{body}"
         f'<script nonce="{nonce}">{assigns}</script>'
-        f'<script nonce="{nonce}">{asset(script)}</script></body></html>'
+        + "".join(f'<script nonce="{nonce}">{asset(name)}</script>' for name in scripts)
+        + "</body></html>"
     )
 
 
-def ticket_page(state: PublicTicket, token: str, venue: str, lang: str, nonce: str) -> str:
-    """The ticket page, rendered with its current state (the script keeps it live)."""
+def ticket_page(state: PublicTicket, token: str, venue: str, lang: str, nonce: str,
+                survey: dict[str, Any] | None = None) -> str:
+    """The ticket page, rendered with its current state (the script keeps it live).
+
+    With `survey` (web.survey.survey_form), a finished ticket's page asks the IKM survey.
+    """
     t, e = TEXTS[lang], html.escape
     service = state.service_name_en if lang == "en" else state.service_name
     agency = state.agency_name_en if lang == "en" else state.agency_name
@@ -59,6 +66,7 @@ def ticket_page(state: PublicTicket, token: str, venue: str, lang: str, nonce: s
         f'<div class="muted">{e(t["people"])}</div></div>'
         f'<div><div class="label">{e(t["wait"])}</div><div class="service" id="wait"></div></div></div>'
         '<div class="card msg" id="msg"></div>'
+        '<section class="card" id="survey" hidden aria-live="polite"></section>'
         f'<button id="sound">{e(t["sound_on"])}</button>'
         f'<p class="hint" id="hint">{e(t["leave_hint"])}</p>'
         f'<p><a href="/?lang={lang}">{e(t["status_link"])}</a></p>'
@@ -69,7 +77,10 @@ def ticket_page(state: PublicTicket, token: str, venue: str, lang: str, nonce: s
         f'<button id="ov-ok">{e(t["ok"])}</button></div></div>'
     )
     data = {"T": t, "S": state.to_json(), "TOKEN": token}
-    return _page(lang, f"{state.code} · {t['title_ticket']}", venue, body, "ticket.js", data, nonce)
+    if survey is not None:
+        data["V"] = survey
+    scripts = ("ticket.js", "survey.js") if survey is not None else "ticket.js"
+    return _page(lang, f"{state.code} · {t['title_ticket']}", venue, body, scripts, data, nonce)
 
 
 def status_page(status: dict[str, Any], lang: str, nonce: str) -> str:

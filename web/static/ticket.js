@@ -17,6 +17,7 @@ function render(s){
   else if(s.status=="no_show")m=T.no_show_help;
   else if(s.status=="done")m=T.done_help;
   txt("msg",m);
+  try{document.dispatchEvent(new CustomEvent("ticket",{detail:s}))}catch(e){}
   if(s.status=="called"&&s.call_key&&s.call_key!==acked)alertCall(s);
   else if(s.status!="called")$("overlay").hidden=true;
 }
