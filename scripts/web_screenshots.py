@@ -51,6 +51,8 @@ def _db(url: str) -> dict[str, str]:
         tokens["called"] = ticket_token(s, called.ticket.id)
         gone = issue_ticket(s, first[counters[2].code])
         tokens["noshow"] = ticket_token(s, gone.ticket.id)
+        served = issue_ticket(s, first[counters[3].code])
+        tokens["done"] = ticket_token(s, served.ticket.id)
     # Call the two tickets: finish what those counters hold first.
     from db.queue import call_ticket, finish
 
@@ -61,6 +63,9 @@ def _db(url: str) -> dict[str, str]:
             finish(s, ctr)
             call_ticket(s, ctr, verify(s, tokens[key]).code)
         no_show(s, counters[2].code)
+        finish(s, counters[3].code)  # a finished ticket: its page asks the IKM survey
+        call_ticket(s, counters[3].code, verify(s, tokens["done"]).code)
+        finish(s, counters[3].code)
     maker.kw["bind"].dispose()
     return tokens
 
@@ -114,6 +119,7 @@ def main() -> int:
                 ("ticket-waiting-en.png", f"/t/{tokens['waiting']}", "en-GB", 800, False),
                 ("ticket-called-id.png", f"/t/{tokens['called']}", "id-ID", 800, False),
                 ("ticket-noshow-id.png", f"/t/{tokens['noshow']}", "id-ID", 800, False),
+                ("ticket-survey-id.png", f"/t/{tokens['done']}", "id-ID", 800, False),
                 ("status-id.png", "/", "id-ID", 800, True),
                 ("ticket-invalid-id.png", "/t/AAAAAAAAAAAAAAAAAAAAAAA", "id-ID", 640, False),
                 ("api-docs.png", "/api/docs", "en-GB", 900, False),

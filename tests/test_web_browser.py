@@ -96,3 +96,40 @@ def test_status_page_follows_the_queue_live(browser, web_server, db_url):  # noq
     _act(db_url, "call_next")
     _wait(browser, f"return document.getElementById('calls').textContent.includes('{code}')", 3)
     assert "Loket 1" in browser.find_element("id", "calls").text
+
+
+def test_the_phone_asks_the_survey_when_the_ticket_is_finished(browser, web_server, db_url, tmp_path):  # noqa: F811
+    from sqlalchemy import select
+
+    from db import open_database
+    from db.models import SurveyAnswer, SurveyResponse
+
+    code, token = issue_with_token(db_url)
+    browser.get(f"{web_server.base}/t/{token}")
+    _wait(browser, "return document.body.dataset.live === '1'", 10)
+    assert browser.find_element("id", "survey").get_attribute("hidden") is not None  # not before it is done
+    _act(db_url, "call_next")
+    _wait(browser, "return !document.getElementById('overlay').hidden", 5)
+    browser.find_element("id", "ov-ok").click()
+    _act(db_url, "finish")
+    _wait(browser, "return !document.getElementById('survey').hidden", 5)
+    survey = browser.find_element("id", "survey")
+    assert "Bagaimana pelayanan yang Anda terima?" in survey.text
+    browser.execute_script("arguments[0].scrollIntoView()", survey)
+    browser.save_screenshot(str(tmp_path / "ask.png"))
+    survey.find_element("xpath", ".//button[text()='Sangat baik']").click()
+    survey.find_element("xpath", ".//button[starts-with(text(), 'Isi survei lengkap (9')]").click()
+    for i in range(9):  # each answer redraws the list: find the buttons again every time
+        browser.find_elements("css selector", "#survey .el .scale button.a3")[i].click()
+    browser.save_screenshot(str(tmp_path / "survey.png"))
+    browser.find_element("xpath", "//section[@id='survey']/button[text()='Kirim']").click()
+    _wait(browser, "return document.getElementById('survey').textContent.includes('Terima kasih!')", 5)
+    maker = open_database(db_url)
+    with maker() as s:
+        [response] = s.scalars(select(SurveyResponse)).all()
+        scores = sorted(s.scalars(select(SurveyAnswer.score)).all())
+    maker.kw["bind"].dispose()
+    assert response.overall == 4 and scores == [3] * 9
+    browser.refresh()  # one survey per ticket: the page says it is answered
+    _wait(browser, "return document.getElementById('survey').textContent.includes('sudah diisi')", 5)
+    assert code in browser.find_element("id", "code").text
