@@ -1,4 +1,4 @@
-"""`antre db roles`: PostgreSQL roles per kind of PC (display, kiosk, counter, admin) and one login per PC.
+"""`antre db roles`: PostgreSQL roles per kind of PC (display, kiosk, counter, web, admin) and one login per PC.
 
     antre db roles --db ADMIN_URL                     create or update the group roles and their rights
     antre db roles --db ADMIN_URL --print             print that SQL instead (for review or psql)
@@ -48,7 +48,7 @@ def register(db_sub: Any) -> None:
 
     p = db_sub.add_parser("roles", parents=[late], help="PostgreSQL roles per kind of PC, one login per PC",
                           description="Create or update the PostgreSQL group roles antre_display, antre_kiosk, "
-                          "antre_counter and antre_admin with what each kind of PC may do, then list each PC's "
+                          "antre_counter, antre_web and antre_admin with what each kind of PC may do, then list each PC's "
                           "login and URL. Run it as the server's superuser after every `antre db upgrade`.")
     p.add_argument("--print", dest="print_sql", action="store_true",
                    help="print the SQL instead of running it (nothing is changed)")

@@ -10,6 +10,10 @@ tickets but not change the venue, and a lobby TV's cannot change anything:
 - `antre_counter`: acts on tickets (call, recall, start, finish, no-show, hold, transfer), opens and
   closes its counter, signs officers in and out (the lockout columns), changes their own PIN, and records
   the citizen's IKM survey of the ticket just served.
+- `antre_web`: the `antre web` server: reads the public tables (queues, the ticket page), issues tickets
+  through the API, adds and cancels bookings, checks API keys (reads their hashes), reads the ticket-token
+  key, and records the IKM survey answered on the citizen's phone. It redeems no booking (that is the
+  kiosk's) and sees no operator.
 - `antre_admin`: everything. It owns the database and every Antre table, so migrations (`antre db upgrade`) and
   configuration (`antre init`, operators) run as it.
 
@@ -56,8 +60,8 @@ from db.errors import AntreError
 from db.models import Base
 from db.tokens import SECRET_NAME as TOKEN_KEY
 
-KINDS = ("display", "kiosk", "counter", "admin")
-LIMITED = ("display", "kiosk", "counter")
+KINDS = ("display", "kiosk", "counter", "web", "admin")
+LIMITED = ("display", "kiosk", "counter", "web")
 PC_PREFIX = "antre_pc_"
 # An app holds two connections (measured: its worker and its LISTEN watcher); a PC running two apps
 # and a command stays far below this, and a PC opening more is broken and must not eat the server's
@@ -96,33 +100,43 @@ READ = Access()
 
 # Table -> kind -> access. A kind missing from a table's entry has no access to it at all.
 POLICY: dict[str, dict[str, Access]] = {
-    "venue": {"display": READ, "counter": READ,
+    "venue": {"display": READ, "counter": READ, "web": READ,
               "kiosk": Access(update=("staff_failed_attempts", "staff_locked_until"))},
-    "agencies": {"display": READ, "kiosk": READ, "counter": READ},
-    "services": {"display": READ, "kiosk": READ, "counter": Access(update=("recent_service_minutes",))},
-    "counter_services": {"display": READ, "kiosk": READ, "counter": READ},
+    "agencies": {"display": READ, "kiosk": READ, "counter": READ, "web": READ},
+    "services": {"display": READ, "kiosk": READ, "counter": Access(update=("recent_service_minutes",)),
+                 "web": READ},
+    "counter_services": {"display": READ, "kiosk": READ, "counter": READ, "web": READ},
     # priority_run/run_date: call_next keeps the counter's priority-ratio run on its own row.
-    "counters": {"display": READ, "kiosk": READ,
+    "counters": {"display": READ, "kiosk": READ, "web": READ,
                  "counter": Access(update=("is_open", "operator_id", "priority_run", "run_date"))},
-    "operators": {"display": Access(rows="false"), "kiosk": Access(rows="role IN ('supervisor', 'admin')"),
+    # The web server, like a TV, sees no operator: no officer's name or PIN hash on a public server.
+    "operators": {"display": Access(rows="false"), "web": Access(rows="false"),
+                  "kiosk": Access(rows="role IN ('supervisor', 'admin')"),
                   "counter": Access(update=("failed_attempts", "locked_until", "pin_hash", "must_change_pin"))},
     # issue_ticket's upsert: INSERT ... ON CONFLICT DO UPDATE SET last_number ... RETURNING last_number.
-    "daily_sequences": {"display": READ, "kiosk": Access(insert=True, update=("last_number",)), "counter": READ},
+    "daily_sequences": {"display": READ, "kiosk": Access(insert=True, update=("last_number",)), "counter": READ,
+                        "web": Access(insert=True, update=("last_number",))},
     "tickets": {"display": READ,
                 "kiosk": Access(insert=True, update=("status", "to_front", "queued_at", "counter_id", "operator_id",
                                                       "note", "print_failed")),
-                "counter": Access(insert=True, update=True)},
-    "events": {"display": READ, "kiosk": Access(insert=True), "counter": Access(insert=True)},
+                "counter": Access(insert=True, update=True),
+                "web": Access(insert=True)},  # POST /api/v1/tickets
+    "events": {"display": READ, "kiosk": Access(insert=True), "counter": Access(insert=True),
+               "web": Access(insert=True)},
     # Only the ticket-token key: a secret added later for another part stays hidden from the kiosks.
-    "secrets": {"kiosk": Access(rows=f"name = {literal(TOKEN_KEY)}")},
-    "bookings": {"kiosk": Access(update=("status", "used_at", "ticket_id"))},
+    "secrets": {"kiosk": Access(rows=f"name = {literal(TOKEN_KEY)}"),
+                "web": Access(rows=f"name = {literal(TOKEN_KEY)}")},
+    # The API adds bookings and cancels them (status); only the kiosk redeems one.
+    "bookings": {"kiosk": Access(update=("status", "used_at", "ticket_id")),
+                 "web": Access(insert=True, update=("status",))},
     # The counter's citizen-facing survey screen (counter/survey.py) records the IKM answers of the
     # ticket just finished; record_response reads the responses to refuse a second one, but the
     # answers are read back only by reports, the admin's.
-    "survey_responses": {"counter": Access(insert=True)},
-    "survey_answers": {"counter": Access(select=False, insert=True)},
-    # Web API keys: the admin's tools and the web server only.
-    "api_keys": {},
+    # The phone's survey (web/survey.py) records them the same way.
+    "survey_responses": {"counter": Access(insert=True), "web": Access(insert=True)},
+    "survey_answers": {"counter": Access(select=False, insert=True), "web": Access(select=False, insert=True)},
+    # Web API keys: made by the admin's tools (`antre apikey add`), checked by the web server.
+    "api_keys": {"web": READ},
     # The reports' cache of closed days (db.reports), written when a report is built: `antre report` and
     # the supervisor screen (`antre counter --supervisor`), which changes services, quotas and operators
     # too and so runs with an admin login.
@@ -323,7 +337,7 @@ PCS_QUERY = (
     "SELECT r.rolname, array_agg(g.rolname ORDER BY g.rolname) FROM pg_roles r "
     "JOIN pg_auth_members m ON m.member = r.oid JOIN pg_roles g ON g.oid = m.roleid "
     "WHERE r.rolname LIKE 'antre\\_pc\\_%' AND g.rolname IN ('antre_display', 'antre_kiosk', 'antre_counter', "
-    "'antre_admin') GROUP BY r.rolname ORDER BY r.rolname"
+    "'antre_web', 'antre_admin') GROUP BY r.rolname ORDER BY r.rolname"
 )
 
 
