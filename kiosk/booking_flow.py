@@ -13,6 +13,7 @@ import time
 
 from db.bookings import refusal_text
 from db.errors import DatabaseUnavailable, Refused
+from db.rescan import RescanResult
 from db.ticket_layout import TicketContent
 from kiosk import actions
 from kiosk.texts import refusal, tr
@@ -27,7 +28,7 @@ class BookingMixin:
 
     def open_booking(self, code: str = "") -> None:
         """'Punya kode booking?' tapped on Home (or a booking QR scanned): the code pad."""
-        if self.busy or self._blocking():
+        if self.busy or self._blocking() or not self.settings.kiosk.bookings:
             return
         self._booking_reason = ""
         self.booking.start(self.lang, code)
@@ -35,6 +36,9 @@ class BookingMixin:
 
     def scanned_booking(self, code: str) -> None:
         """A booking code read by the scanner: shown on the pad and redeemed at once."""
+        if not self.settings.kiosk.bookings:
+            self._scan_result(RescanResult("unknown", ""))
+            return
         if self.view != "booking":
             self.open_booking(code)
         else:

@@ -30,6 +30,8 @@ class KioskSection(BaseModel):
     ticket_requirements: int = Field(5, ge=0, le=20)
     # Codes of the venue's [[venue.priority_categories]] this kiosk offers; unset: all of them.
     priority_categories: list[str] | None = None
+    # "Punya kode booking?" on Home (and booking QRs read by the scanner); off where the venue takes no bookings.
+    bookings: bool = True
 
 
 class PrinterSection(BaseModel):

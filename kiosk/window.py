@@ -228,6 +228,7 @@ class KioskWindow(BookingMixin, IssuingMixin, InputMixin, QWidget):
             self.lang = k.language
         self.idle.setInterval(k.idle_seconds * 1000)
         self.printer_retry.setInterval(k.retry_seconds * 1000)
+        self.home.booking_button.setVisible(k.bookings)
         self.header.set_venue(data.venue.name, data.venue.address, str(data.venue.settings.get("logo") or ""))
         if self.mode_from_config:
             self.mode_from_config = False

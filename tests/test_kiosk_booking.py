@@ -147,3 +147,18 @@ def test_code_of_scan_reads_the_booking_qr_and_nothing_else():
     assert code_of_scan("MP7K4Q") is None
     assert code_of_scan("MP7K4Q", bare=True) == "MP7K4Q"
     assert code_of_scan("ANTRE:B:a!") is None and code_of_scan("", bare=True) is None
+
+
+def test_a_venue_without_bookings_shows_no_booking_button(qtbot, open_kiosk, new_db_url, venue_file, now):  # noqa: F811
+    from tests.kiosk_fixtures import load_venue
+
+    url = new_db_url()
+    load_venue(url, venue_file.read_text(encoding="utf-8") + "\n[kiosk]\nbookings = false\n", venue_file.parent)
+    book(url, "SCAN2345")
+    w = open_kiosk(url, printer=dummy_printer()[0], clock=lambda: now)
+    assert not w.home.booking_button.isVisible() and w.settings.kiosk.bookings is False
+    qtbot.keyClicks(w, "ANTRE:B:SCAN2345")
+    qtbot.keyClick(w, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: w.view == "message")
+    assert w.message.title.text() == "Tiket tidak dikenali"
+    assert rows(url)[0] == []
