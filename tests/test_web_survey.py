@@ -150,3 +150,24 @@ def test_the_survey_is_in_the_openapi_document(client):
     doc = client.get("/api/v1/openapi.json").json()
     assert "post" in doc["paths"]["/api/v1/tickets/{token}/survey"]
     assert "Survey" in doc["components"]["schemas"]
+
+
+def test_a_transferred_ticket_is_rated_where_it_ended_and_the_english_page_asks_in_english(
+        client, sessions_web, db_url):
+    from db.moves import transfer
+    from db.operators import open_counter
+
+    code, token = issue_with_token(db_url)
+    with unit_of_work(sessions_web) as s:
+        open_counter(s, "L1")
+        call_next(s, "L1")
+        moved = transfer(s, "L1", "B", note="KK")
+        call_next(s, "L1")
+        finish(s, "L1")
+    en = client.get(f"/t/{token}", headers={"Accept-Language": "en-GB,en;q=0.9"})
+    assert "How was the service you received?" in en.text
+    assert _page_data(en.text, "V")["answers_en"] == ["Poor", "Fair", "Good", "Very good"]
+    r = _post(client, token, {"overall": 2})
+    assert r.status_code == 201 and r.json()["ticket"] == moved.code == code  # a transfer keeps the code
+    [(_overall, ticket_id, _answers)] = _responses(sessions_web)
+    assert ticket_id == moved.id
