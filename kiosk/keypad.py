@@ -292,6 +292,9 @@ class Keypad(QObject):
         detail: list[str] = []
         if hasattr(w, "lines"):  # a tile: its figures and, when greyed, why
             detail = list(w.lines) + ([w.note] if w.note and not w.isEnabled() else [])
+        if isinstance(w, QAbstractButton) and w.isCheckable():
+            on = w.isChecked()
+            detail = [("on" if on else "off") if self.w.lang == "en" else ("aktif" if on else "tidak aktif")]
         return kiosk_speech.describe(name_of(w), role_of(w), enabled=w.isEnabled(), detail=detail, lang=self.w.lang)
 
     def say(self, text: str) -> None:

@@ -198,7 +198,9 @@ class InputMixin:
         self.idle_warning.hide()
         if self.busy:
             return
-        self.keypad.reset()  # the session is over: no audio mode, default volume
+        self.keypad.reset()  # the session is over: no audio mode, default volume, normal text
+        if self.header.large.isChecked():
+            self.set_large_text(False)
         self.lang = self.lang_forced or self.settings.kiosk.language
         self.agency_code = self.service_code = ""
         self.confirm.pages.setCurrentIndex(0)

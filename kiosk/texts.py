@@ -11,6 +11,7 @@ LANGS = ("id", "en")
 
 _T: dict[str, tuple[str, str]] = {
     "lang_toggle": ("English", "Bahasa Indonesia"),
+    "large_text": ("Teks besar", "Large text"),
     "choose_agency": ("Silakan pilih instansi", "Please choose an agency"),
     "choose_service": ("Pilih layanan", "Choose a service"),
     "waiting_n": ("{n} menunggu", "{n} waiting"),

@@ -29,7 +29,7 @@ from kiosk.printers import PrintError, TicketPrinter, build_printer
 from kiosk.settings import KioskSettings, kiosk_settings
 from kiosk.texts import date_text, tr
 from kiosk.views.booking import BookingScreen
-from kiosk.views.common import Header
+from kiosk.views.common import LARGE_TEXT, Header, set_text_scale, text_scale
 from kiosk.views.confirm import ConfirmScreen
 from kiosk.views.home import AgencyScreen, HomeScreen
 from kiosk.views.idle import IdleWarning
@@ -57,6 +57,7 @@ class KioskWindow(BookingMixin, IssuingMixin, InputMixin, QWidget):
                  watch_ms: int = 150, size_from_config: bool = False, speech: Speech | None = None,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        set_text_scale(1.0)  # every kiosk starts at normal text size (the scale is shared by its tiles)
         self.worker = worker
         self.clock = clock or (lambda: datetime.now(UTC))
         self.settings: KioskSettings = kiosk_settings()
@@ -93,6 +94,7 @@ class KioskWindow(BookingMixin, IssuingMixin, InputMixin, QWidget):
         col.setSpacing(0)
         self.header = Header()
         self.header.lang_clicked.connect(self.toggle_language)
+        self.header.large_clicked.connect(lambda: self.set_large_text(text_scale() == 1.0))
         self.header.corner_tapped.connect(self._corner_tapped)
         col.addWidget(self.header)
         self.stack = QStackedWidget()
@@ -398,8 +400,17 @@ class KioskWindow(BookingMixin, IssuingMixin, InputMixin, QWidget):
         self.lang = "en" if self.lang == "id" else "id"
         self._retranslate()
 
+    def set_large_text(self, on: bool) -> None:
+        """The large-text toggle: every screen's text at 150 % (the header keeps its size); the idle reset ends it."""
+        citizen = [s for name, s in self.screens.items() if name != "staff"]  # the staff PIN pad keeps its size
+        set_text_scale(LARGE_TEXT if on else 1.0, *citizen, self.idle_warning)
+        self.home.grid.relayout()
+        self.agency.grid.relayout()
+        self._retranslate()
+
     def _retranslate(self) -> None:
         self.header.set_lang_button(tr("lang_toggle", self.lang))
+        self.header.set_large_button(tr("large_text", self.lang), text_scale() != 1.0)
         self._tick()
         if self.view == "home":
             self._show_home()

@@ -208,3 +208,22 @@ def test_the_walk_finds_a_nameless_or_tiny_button(qtbot, open_kiosk, demo_url):
     assert min(ratios) < 3 < max(ratios)
 
 
+
+
+@pytest.mark.parametrize("orientation", ["portrait", "landscape"])
+def test_large_text_is_150_percent_and_cuts_nothing(qtbot, open_kiosk, demo_url, orientation):
+    from tests.kiosk_fixtures import layout_problems
+
+    w = open_kiosk(demo_url, size=SIZES[orientation], clock=lambda: DEMO_NOW, speech=RecordingSpeech(), lang="id")
+    normal = w.home.title.font().pixelSize()
+    qtbot.mouseClick(w.header.large, Qt.MouseButton.LeftButton)
+    assert w.header.large.isChecked()
+    assert w.home.title.font().pixelSize() >= 1.5 * normal
+    problems: list[str] = []
+    for screen in screens(w, qtbot):
+        qtbot.wait(20)
+        problems += layout_problems(w, f"large-{screen}")
+        problems += accessibility_problems(w, f"large-{screen}")
+    assert not problems, "\n".join(problems)
+    w._idle_reset()  # the next citizen starts at the normal size
+    assert not w.header.large.isChecked() and w.home.title.font().pixelSize() == normal

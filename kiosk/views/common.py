@@ -27,6 +27,24 @@ GREY_INK = "#2E3B47"
 TAKE = "#1B5E20"
 PRIORITY = "#4A148C"
 MIN_TOUCH_MM = 15
+LARGE_TEXT = 1.5  # the large-text toggle (issue 14: at least 150 %)
+_SCALE = {"text": 1.0}
+
+
+def text_scale() -> float:
+    """The screens' text size factor: 1.0, or LARGE_TEXT while a citizen has large text on."""
+    return _SCALE["text"]
+
+
+def set_text_scale(scale: float, *roots: QWidget) -> None:
+    """Scale the text of every label and button under `roots` (from the size each was made with)."""
+    _SCALE["text"] = scale
+    for root in roots:
+        for w in root.findChildren(QWidget):
+            base = w.property("base_px")
+            # A fixed-size mark (the message screen's circle) keeps its size: it is a symbol, not text.
+            if base and w.minimumSize() != w.maximumSize():
+                w.setFont(px_font(int(base), w.font().bold()))
 
 
 def contrast(fg: str, bg: str) -> float:
@@ -45,10 +63,10 @@ def badge_ink(color: str) -> str:
     return color if contrast(color, "#FFFFFF") >= 4.5 else theme.INK
 
 
-def px_font(px: int, bold: bool = False) -> QFont:
-    """The house font at a pixel size (pixels, not points: the kiosk is specified in pixels)."""
+def px_font(px: int, bold: bool = False, *, scaled: bool = True) -> QFont:
+    """The house font at a pixel size (pixels, not points: the kiosk is specified in pixels), times the text scale."""
     f = QFont(theme.FONT_FAMILY)
-    f.setPixelSize(px)
+    f.setPixelSize(round(px * _SCALE["text"]) if scaled else px)
     f.setBold(bold)
     return f
 
@@ -62,6 +80,7 @@ def label(text: str = "", px: int = BODY, *, bold: bool = False, color: str = th
           align: Qt.AlignmentFlag = Qt.AlignmentFlag.AlignLeft, wrap: bool = True) -> QLabel:
     w = QLabel(text)
     w.setFont(px_font(px, bold))
+    w.setProperty("base_px", px)
     w.setStyleSheet(f"color: {color}; background: transparent;")
     w.setAlignment(align | Qt.AlignmentFlag.AlignVCenter)
     w.setWordWrap(wrap)
@@ -81,6 +100,7 @@ def button(text: str, color: str, px: int = 36, height: int = 120, *, outline: b
     b = KioskButton(text)
     b.setAccessibleName(spoken_text(text))
     b.setFont(px_font(px, True))
+    b.setProperty("base_px", px)
     b.setMinimumHeight(touch(height))
     b.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
     b.setFocusPolicy(Qt.FocusPolicy.NoFocus)
@@ -193,7 +213,7 @@ class Tile(QAbstractButton):
 
     def needed_height(self, width: int) -> int:
         """The smallest tile height (at this width) whose texts fit at the smallest allowed size."""
-        key = (width, self.title, tuple(self.lines), self.note, self.isEnabled(), self.badge)
+        key = (width, self.title, tuple(self.lines), self.note, self.isEnabled(), self.badge, _SCALE["text"])
         if key not in _NEEDED:
             _NEEDED[key] = next((h for h in range(120, 800, 10) if self.layout_text(self.text_rect(width, h))[2]),
                                 800)
@@ -272,12 +292,13 @@ class ImageView(QWidget):
         p.end()
 
 
-def fit_font(text: str, px: int, width: int, *, bold: bool = True, minimum: int = 40, step: int = 8) -> QFont:
+def fit_font(text: str, px: int, width: int, *, bold: bool = True, minimum: int = 40, step: int = 8,
+             scaled: bool = True) -> QFont:
     """The largest font up to `px` that shows `text` on one line within `width` pixels."""
-    f = px_font(px, bold)
+    f = px_font(px, bold, scaled=scaled)
     while px > minimum and QFontMetrics(f).horizontalAdvance(text) > width:
         px -= step
-        f = px_font(px, bold)
+        f = px_font(px, bold, scaled=scaled)
     return f
 
 
@@ -288,6 +309,7 @@ class Header(QWidget):
     """
 
     lang_clicked = Signal()
+    large_clicked = Signal()
     corner_tapped = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -328,31 +350,42 @@ class Header(QWidget):
         self.lang.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
         self.lang.setFixedHeight(touch(96))
         self.lang.clicked.connect(self.lang_clicked)
+        # The header keeps its size (it has fixed rows): large text is for the screens under it.
+        self.large = button("Aa", "#FFFFFF", 30, 100)
+        self.large.setProperty("base_px", None)
+        self.large.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
+        self.large.setFixedHeight(touch(96))
+        self.large.setCheckable(True)
+        self.large.clicked.connect(self.large_clicked)
         self.wide: bool | None = None
         self.set_wide(False)
+        self.names.installEventFilter(self)  # the venue name is fitted to the width its column really gets
 
     def set_wide(self, wide: bool) -> None:
         """One row (landscape) or two (portrait)."""
         if wide == self.wide:
             return
         self.wide = wide
-        for w in (self.logo, self.names, self.clock, self.lang):
+        for w in (self.logo, self.names, self.clock, self.large, self.lang):
             self.grid.removeWidget(w)
         right = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
-        for col in range(4):
+        for col in range(5):
             self.grid.setColumnStretch(col, 0)
         if wide:
             self.grid.addWidget(self.logo, 0, 0)
             self.grid.addWidget(self.names, 0, 1)
             self.grid.addWidget(self.clock, 0, 2, right)
-            self.grid.addWidget(self.lang, 0, 3, right)
+            self.grid.addWidget(self.large, 0, 3, right)
+            self.grid.addWidget(self.lang, 0, 4, right)
             self.grid.setColumnStretch(1, 1)
             self.setFixedHeight(170)
         else:
             self.grid.addWidget(self.logo, 0, 0, 2, 1, Qt.AlignmentFlag.AlignTop)
+            # The large-text toggle beside the venue name: the second row is full with a long English date.
             self.grid.addWidget(self.names, 0, 1, 1, 2)
+            self.grid.addWidget(self.large, 0, 3, right)
             self.grid.addWidget(self.clock, 1, 1)
-            self.grid.addWidget(self.lang, 1, 2, right)
+            self.grid.addWidget(self.lang, 1, 2, 1, 2, right)
             self.grid.setColumnStretch(1, 1)
             self.setFixedHeight(250)
         for w in (self.time, self.date):
@@ -371,18 +404,32 @@ class Header(QWidget):
             self.logo.setPixmap(pix.scaled(118, 118, Qt.AspectRatioMode.KeepAspectRatio,
                                            Qt.TransformationMode.SmoothTransformation))
         else:
-            self.logo.setFont(px_font(44, True))
+            self.logo.setFont(px_font(44, True, scaled=False))
             self.logo.setStyleSheet(f"background: #FFFFFF; color: {theme.ACCENT}; border-radius: 16px;")
             self.logo.setText("MPP")
 
     def _fit_venue(self) -> None:
         # A long venue name gets a smaller font (never under MIN_PX) rather than a cut second line.
         width = self.names.width() if self.names.width() > 100 else 700
-        self.venue.setFont(fit_font(self.venue.text(), 40, width, minimum=MIN_PX, step=2))
+        self.venue.setFont(fit_font(self.venue.text(), 40, width, minimum=MIN_PX, step=2, scaled=False))
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
         super().resizeEvent(event)
         self._fit_venue()
+
+    def eventFilter(self, obj: object, event: object) -> bool:  # noqa: N802 - Qt override
+        from PySide6.QtCore import QEvent
+
+        if obj is self.names and event.type() == QEvent.Type.Resize:  # type: ignore[attr-defined]
+            self._fit_venue()
+        return False
+
+    def set_large_button(self, text: str, on: bool) -> None:
+        """The large-text toggle: 'Aa+' off, 'Aa-' on; its name says what it does."""
+        self.large.setText("Aa−" if on else "Aa+")
+        self.large.setChecked(on)
+        self.large.setAccessibleName(text)
+        self.large.setFixedWidth(QFontMetrics(self.large.font()).horizontalAdvance("Aa+") + 80)
 
     def set_lang_button(self, text: str) -> None:
         self.lang.setText(text)

@@ -23,7 +23,7 @@ from db.priority import PriorityCategory
 from db.views import ServiceQueue
 from kiosk.icons import icon_for
 from kiosk.texts import duration, tr, wait_text
-from kiosk.views.common import BODY, PRIORITY, SMALL, TAKE, TITLE, button, label
+from kiosk.views.common import BODY, PRIORITY, SMALL, TAKE, TITLE, button, label, text_scale
 from kiosk.views.home import Pager
 from qtkit import theme
 
@@ -66,6 +66,8 @@ class RequirementList(QWidget):
         """Split the lines into pages that fit this widget's height at its width."""
         spacing = self.col.spacing()
         heights = [w.heightForWidth(self.width()) + spacing for w in self.lines]
+        # Room for the tallest line and the pager at least (large text makes lines taller).
+        self.setMinimumHeight(self.pager.sizeHint().height() + max([60, *heights]))
         room = self.height()
         if sum(heights) - spacing <= room:
             self.split = [list(range(len(self.lines)))]
@@ -231,6 +233,8 @@ class ConfirmScreen(QWidget):
         self.box.setStretch(1, 2 if wide else 0)
         en = lang == "en"
         self.agency.setText(agency_name)
+        # Large text: the agency (chosen one screen ago) gives its lines to the requirements.
+        self.agency.setVisible(text_scale() == 1.0)
         self.name.setText(service.name_en if en else service.name)
         waiting = queue.waiting if queue else 0
         estimate = queue.estimated_wait_minutes if queue else None
@@ -239,20 +243,24 @@ class ConfirmScreen(QWidget):
         items = list(service.requirements_en if en else service.requirements)
         lines = [label("\u2610  " + item, BODY) for item in items] or [
             label(tr("no_requirements", lang), BODY, color=theme.MUTED)]
+        note = fee_note(service.fee_note, service.fee_note_en, lang)
+        large = text_scale() != 1.0
+        if large and note:  # large text: the fee's note pages with the requirements instead of crowding the card
+            lines.append(label(note, BODY, color=theme.MUTED))
         self.req_area.set_lines(lines, lang)
         self.where.setText(tr("where", lang, zones=", ".join(service.zones)))
         self.where.setVisible(bool(service.zones))
         self.fee.setText(f"<b>{fee_label(lang)}:</b> {escape(fee_headline(service.fee_kind, service.fee, lang))}")
-        note = fee_note(service.fee_note, service.fee_note_en, lang)
         self.fee_note.setText(note)
-        self.fee_note.setVisible(bool(note))
+        self.fee_note.setVisible(bool(note) and not large)
         self.completion.setText(f"<b>{tr('completion', lang)}:</b> {duration(service.completion_minutes, lang)}")
         self.take_button.setText(tr("take", lang))
         names = [c.label(lang) for c in categories]
         self.priority_button.setText(tr("priority_take", lang))
         self.priority_hint.setText(tr("priority_for", lang, names=", ".join(n[:1].lower() + n[1:] for n in names)))
         self.priority_button.setVisible(service.allow_priority and bool(categories))
-        self.priority_hint.setVisible(service.allow_priority and bool(categories))
+        # With large text the hint gives its room to the requirements: the priority page names the categories.
+        self.priority_hint.setVisible(service.allow_priority and bool(categories) and text_scale() == 1.0)
         self.back_button.setText("\u2190  " + tr("back", lang))
         self.prio_title.setText(tr("priority_title", lang))
         self.prio_service.setText(service.name_en if en else service.name)

@@ -42,6 +42,8 @@ class Pager(QWidget):
         self.prev = button("", theme.ACCENT, 32, height, outline=True)
         self.next = button("", theme.ACCENT, 32, height)
         self.where = label("", BODY, bold=True, align=Qt.AlignmentFlag.AlignCenter, wrap=False)
+        for w in (self.prev, self.next, self.where):
+            w.setProperty("base_px", None)  # large text leaves the pager as it is: its words fit its buttons
         self.prev.clicked.connect(lambda: self.moved.emit(-1))
         self.next.clicked.connect(lambda: self.moved.emit(1))
         row.addWidget(self.prev, 2)
@@ -153,8 +155,8 @@ class TileGrid(QWidget):
         for r in range(self.grid.rowCount()):
             self.grid.setRowStretch(r, 0)
         self.grid.setRowStretch(rows, 1)
-        for c in range(cols):
-            self.grid.setColumnStretch(c, 1)
+        for c in range(self.grid.columnCount()):
+            self.grid.setColumnStretch(c, 1 if c < cols else 0)  # fewer columns than before: none stays empty
 
     def page_of(self, index: int) -> int:
         return index // self.per_page

@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QBoxLayout, QFrame, QVBoxLayout, QWidget
 
 from db.ticket_layout import TicketContent
 from kiosk.texts import tr, wait_text
-from kiosk.views.common import BODY, PRIORITY, ImageView, QrWidget, button, fit_font, label
+from kiosk.views.common import BODY, PRIORITY, ImageView, QrWidget, button, fit_font, label, text_scale
 from qtkit import theme
 
 
@@ -81,7 +81,10 @@ class TicketScreen(QWidget):
         self.caption.setText(tr("your_number", lang))
         self.code.setText(t.code)
         width = (top.width() * (3 if wide else 5)) // 5 - 100
-        self.code.setFont(fit_font(t.code, 320 if wide else 300, max(width, 300)))
+        # The number is already the largest text on the kiosk: with large text it gives up some height
+        # (still over 200 px) to the lines under it, which grow by half.
+        px = (320 if wide else 300) if text_scale() == 1.0 else 220
+        self.code.setFont(fit_font(t.code, px, max(width, 300), scaled=False))
         self.prio.setVisible(t.priority)
         label_text = content.priority_name_in(lang)
         self.prio.setText(tr("priority", lang).upper() + (f"  \u2022  {label_text}" if label_text else ""))
@@ -108,7 +111,7 @@ class TicketScreen(QWidget):
             return
         self.failed = True
         # The banner and the QR take room: a smaller (still huge) number keeps it whole.
-        self.code.setFont(fit_font(self.content.ticket.code, 200, max(self.code.width(), 300)))
+        self.code.setFont(fit_font(self.content.ticket.code, 200, max(self.code.width(), 300), scaled=False))
         self.failed_banner.setText(tr("print_failed_title", lang))
         self.failed_banner.show()
         self.qr.set_data(self.content.qr)
