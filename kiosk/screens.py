@@ -170,6 +170,7 @@ def _walk(app: object, w: object, printer: ScreenPrinter, prefix: Path, db_folde
         os.rename(moved, db_folder)
     _wait(app, lambda: w.view == "home")  # type: ignore[attr-defined]
     _booking_shots(app, w, printer, db_folder, shot)
+    _access_shots(app, w, shot)
     for _ in range(5):
         w.header.corner_tapped.emit()  # type: ignore[attr-defined]
     w.staff.pin = "2468"  # type: ignore[attr-defined]
@@ -206,6 +207,22 @@ def _booking_shots(app: object, w: object, printer: ScreenPrinter, db_folder: Pa
     printer.release.set()
     _wait(app, lambda: not w.jobs and w.ticket.preview.isVisible())  # type: ignore[attr-defined]
     shot("10-booking-ticket")
+    w.go_home()  # type: ignore[attr-defined]
+
+
+def _access_shots(app: object, w: object, shot: Callable[[str], None]) -> None:
+    """Issue 14: the keypad's focus ring on an agency tile, and the large-text toggle on Confirm."""
+    w.go_home()  # type: ignore[attr-defined]
+    _wait(app, lambda: w.view == "home")  # type: ignore[attr-defined]
+    w.keypad.focus(w.home.grid.tiles[1])  # type: ignore[attr-defined] - as after Down, Down, Down
+    shot("11-keypad-focus")
+    w.keypad.reset()  # type: ignore[attr-defined]
+    w.set_large_text(True)  # type: ignore[attr-defined]
+    shot("12-large-text-home")
+    w.open_agency("DUKCAPIL")  # type: ignore[attr-defined]
+    w.open_service("A")  # type: ignore[attr-defined]
+    shot("12-large-text-confirm")
+    w.set_large_text(False)  # type: ignore[attr-defined]
     w.go_home()  # type: ignore[attr-defined]
 
 
