@@ -23,7 +23,6 @@ import argparse
 import json
 import multiprocessing as mp
 import os
-import random
 import shutil
 import statistics
 import tempfile
@@ -32,6 +31,8 @@ from collections import Counter as Tally
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+
+from antre import loadbench_pcs as pcs
 
 ROOT = Path(__file__).resolve().parent.parent
 PEAK_SHARE = 0.15  # of a day's tickets in its busiest hour
@@ -60,117 +61,9 @@ def _percentiles(ms: list[float]) -> dict[str, float]:
     return {"n": len(ms), "p50_ms": round(q[49], 2), "p99_ms": round(q[98], 2), "max_ms": round(ms[-1], 2)}
 
 
-# --- the PCs -------------------------------------------------------------------------------------
-
-def _ready(url: str) -> Any:
-    from db import open_database
-
-    return open_database(url)
-
-
-def kiosk(url: str, services: list[str], plan: dict[str, Any], t0: float, out: Any) -> None:
-    """Issues tickets at the planned times (paced), then back to back (saturated)."""
-    from db import Refused, transact
-    from db.queue import issue_ticket
-
-    sessions = _ready(url)
-    out.put(("ready", "kiosk", time.time() - t0))
-    rng = random.Random(plan["seed"])
-    samples: dict[str, list[float]] = {"paced": [], "saturated": []}
-    issued: list[int] = []
-    start = plan["start_at"]
-    for phase, until in (("paced", plan["paced_until"]), ("saturated", plan["saturated_until"])):
-        while time.time() < until:
-            if phase == "paced":
-                time.sleep(min(rng.expovariate(plan["rate"]), max(0.0, until - time.time())))
-                if time.time() >= until:
-                    break
-            if time.time() < start:
-                time.sleep(start - time.time())
-            service = rng.choice(services)
-            t = time.perf_counter()
-            try:
-                ticket = transact(sessions, lambda s: issue_ticket(s, service, priority=rng.random() < 0.1))
-            except Refused:
-                continue
-            samples[phase].append((time.perf_counter() - t) * 1000)
-            issued.append(ticket.ticket.id)
-    out.put(("kiosk", samples, issued))
-
-
-def counter(url: str, code: str, plan: dict[str, Any], t0: float, out: Any) -> None:
-    """Calls, serves for a (compressed) service time, finishes; idles briefly on an empty queue."""
-    from db import QueueEmpty, transact
-    from db.queue import call_next, finish, require_waiting
-
-    sessions = _ready(url)
-    out.put(("ready", "counter", time.time() - t0))
-    rng = random.Random(code)
-    calls: dict[str, list[float]] = {"paced": [], "saturated": []}
-    finishes: dict[str, list[float]] = {"paced": [], "saturated": []}
-    called: list[int] = []
-    while time.time() < plan["start_at"]:
-        time.sleep(0.01)
-    idle_since = time.time()
-    while True:
-        now = time.time()
-        phase = "paced" if now < plan["paced_until"] else "saturated"
-        if now >= plan["saturated_until"] and now - idle_since > plan["drain_idle"]:
-            break
-        t = time.perf_counter()
-        try:
-            ticket = transact(sessions, lambda s: call_next(s, code), check=lambda s: require_waiting(s, code))
-        except QueueEmpty:
-            time.sleep(0.05 if phase == "paced" else 0.005)
-            continue
-        calls[phase].append((time.perf_counter() - t) * 1000)
-        called.append(ticket.id)
-        if phase == "paced":
-            time.sleep(rng.uniform(0.5, 1.5) * plan["service_seconds"])
-        t = time.perf_counter()
-        transact(sessions, lambda s: finish(s, code))
-        finishes[phase].append((time.perf_counter() - t) * 1000)
-        idle_since = time.time()
-    out.put(("counter", {"call": calls, "finish": finishes}, called))
-
-
-def display(url: str, plan: dict[str, Any], t0: float, out: Any) -> None:
-    """Follows the log as the TV does (LISTEN on PostgreSQL, a quick poll on SQLite)."""
-    from db.events import Cursor, Listener, follow
-
-    sessions = _ready(url)
-    listener = Listener(url)
-    out.put(("ready", "display", time.time() - t0))
-    cursor, seen, lag = Cursor(), [], []
-    stop_at = plan["saturated_until"] + plan["drain_idle"] + 30
-    quiet_since = None
-    while time.time() < stop_at:
-        with sessions() as s:
-            cursor, events, more = follow(s, cursor)
-        arrived = datetime.now(UTC)
-        for e in events:
-            seen.append(e.id)
-            if e.kind == "called" and e.at > plan["start_dt"]:
-                lag.append((arrived - e.at).total_seconds() * 1000)
-        if events or more:
-            quiet_since = None
-            continue
-        if time.time() > plan["saturated_until"]:
-            quiet_since = quiet_since or time.time()
-            if time.time() - quiet_since > plan["drain_idle"] + 2:
-                break
-        if listener.push:
-            listener.wait(0.5)
-        else:
-            time.sleep(0.02)  # the TV's SQLite file watcher looks every 40 ms
-    listener.close()
-    out.put(("display", lag, seen))
-
-
-# --- the run -------------------------------------------------------------------------------------
-
-def _floor(url: str, n: int = 300) -> dict[str, float]:
-    """A raw round trip on the same database, no Antre code: SELECT 1 in its own transaction."""
+def _floor(url: str, folder: Path, n: int = 300) -> dict[str, float]:
+    """The cheapest write transaction on the same kind of database, no Antre code: one row inserted
+    and committed (SQLite: a file beside it with the same settings; PostgreSQL: the same server)."""
     from sqlalchemy.engine import make_url
 
     parsed = make_url(url)
@@ -178,11 +71,14 @@ def _floor(url: str, n: int = 300) -> dict[str, float]:
     if parsed.get_backend_name() == "sqlite":
         import sqlite3
 
-        conn = sqlite3.connect(parsed.database, isolation_level=None)
-        for _ in range(n):
+        conn = sqlite3.connect(folder / "floor.sqlite3", isolation_level=None)
+        conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA synchronous = NORMAL")
+        conn.execute("CREATE TABLE f (x INTEGER)")
+        for i in range(n):
             t = time.perf_counter()
             conn.execute("BEGIN IMMEDIATE")
-            conn.execute("SELECT 1").fetchone()
+            conn.execute("INSERT INTO f VALUES (?)", (i,))
             conn.execute("COMMIT")
             samples.append((time.perf_counter() - t) * 1000)
         conn.close()
@@ -191,9 +87,11 @@ def _floor(url: str, n: int = 300) -> dict[str, float]:
 
         with psycopg.connect(host=parsed.host, port=parsed.port, dbname=parsed.database, user=parsed.username,
                              password=parsed.password) as conn:
-            for _ in range(n):
+            conn.execute("CREATE TEMPORARY TABLE f (x integer)")
+            conn.commit()
+            for i in range(n):
                 t = time.perf_counter()
-                conn.execute("SELECT 1").fetchone()
+                conn.execute("INSERT INTO f VALUES (%s)", (i,))  # BEGIN, INSERT, COMMIT: three round trips
                 conn.commit()
                 samples.append((time.perf_counter() - t) * 1000)
     return _percentiles(samples)
@@ -273,11 +171,12 @@ def run(backend: str, *, kiosks: int, counters: int, displays: int, tickets: int
         codes = [c.code.upper() for c in cfg.counters][:counters]
         # Citizens ask only for what the counters of this run serve, so every ticket can be called.
         services = sorted({sv.upper() for c in cfg.counters[:counters] for sv in c.services})
-        floor = _floor(url)
+        floor = _floor(url, folder)
 
         ctx = mp.get_context(start_method)
         if start_method == "forkserver":
-            ctx.set_forkserver_preload(["db", "db.queue", "db.events", "db.models", "sqlalchemy", "psycopg"])
+            ctx.set_forkserver_preload(["antre.loadbench_pcs", "db", "db.queue", "db.events", "db.models",
+                                        "sqlalchemy", "psycopg"])
         out = ctx.Queue()
         t0 = time.time()
         # Room for every process to start before the hour begins (spawn imports everything anew).
@@ -290,11 +189,11 @@ def run(backend: str, *, kiosks: int, counters: int, displays: int, tickets: int
                 "drain_idle": 3.0, "seed": 0}
         procs = []
         for i in range(kiosks):
-            procs.append(ctx.Process(target=kiosk, args=(url, services, {**plan, "seed": i}, t0, out)))
+            procs.append(ctx.Process(target=pcs.kiosk, args=(url, services, {**plan, "seed": i}, t0, out)))
         for code in codes:
-            procs.append(ctx.Process(target=counter, args=(url, code, plan, t0, out)))
+            procs.append(ctx.Process(target=pcs.counter, args=(url, code, plan, t0, out)))
         for _ in range(displays):
-            procs.append(ctx.Process(target=display, args=(url, plan, t0, out)))
+            procs.append(ctx.Process(target=pcs.display, args=(url, plan, t0, out)))
         load_before = os.getloadavg()
         for p in procs:
             p.start()
@@ -354,7 +253,7 @@ def _print(f: dict[str, Any]) -> None:
     print(f"== {f['backend']}: {f['processes']} ({f['start_method']})")
     print(f"startup: all {f['startup_s']['ready']}/{f['startup_s']['of']} ready in {f['startup_s']['all_ready']} s")
     floor = f["floor_select1"]
-    print(f"floor (raw SELECT 1 transaction): p50 {floor['p50_ms']} ms p99 {floor['p99_ms']} ms; "
+    print(f"floor (a raw one-row insert and commit): p50 {floor['p50_ms']} ms p99 {floor['p99_ms']} ms; "
           f"load average {f['load_avg_before']:.1f} before, {f['load_avg_after']:.1f} after")
     for phase in ("paced", "saturated"):
         p = f[phase]

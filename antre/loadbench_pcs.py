@@ -1,0 +1,113 @@
+"""The PCs of `antre loadbench`: kiosk, counter and display processes, each reporting what it measured."""
+
+from __future__ import annotations
+
+import random
+import time
+from datetime import UTC, datetime
+from typing import Any
+
+
+def _ready(url: str) -> Any:
+    from db import open_database
+
+    return open_database(url)
+
+
+def kiosk(url: str, services: list[str], plan: dict[str, Any], t0: float, out: Any) -> None:
+    """Issues tickets at the planned times (paced), then back to back (saturated)."""
+    from db import Refused, transact
+    from db.queue import issue_ticket
+
+    sessions = _ready(url)
+    out.put(("ready", "kiosk", time.time() - t0))
+    rng = random.Random(plan["seed"])
+    samples: dict[str, list[float]] = {"paced": [], "saturated": []}
+    issued: list[int] = []
+    start = plan["start_at"]
+    for phase, until in (("paced", plan["paced_until"]), ("saturated", plan["saturated_until"])):
+        while time.time() < until:
+            if phase == "paced":
+                time.sleep(min(rng.expovariate(plan["rate"]), max(0.0, until - time.time())))
+                if time.time() >= until:
+                    break
+            if time.time() < start:
+                time.sleep(start - time.time())
+            service = rng.choice(services)
+            t = time.perf_counter()
+            try:
+                ticket = transact(sessions, lambda s: issue_ticket(s, service, priority=rng.random() < 0.1))
+            except Refused:
+                continue
+            samples[phase].append((time.perf_counter() - t) * 1000)
+            issued.append(ticket.ticket.id)
+    out.put(("kiosk", samples, issued))
+
+
+def counter(url: str, code: str, plan: dict[str, Any], t0: float, out: Any) -> None:
+    """Calls, serves for a (compressed) service time, finishes; idles briefly on an empty queue."""
+    from db import QueueEmpty, transact
+    from db.queue import call_next, finish, require_waiting
+
+    sessions = _ready(url)
+    out.put(("ready", "counter", time.time() - t0))
+    rng = random.Random(code)
+    calls: dict[str, list[float]] = {"paced": [], "saturated": []}
+    finishes: dict[str, list[float]] = {"paced": [], "saturated": []}
+    called: list[int] = []
+    while time.time() < plan["start_at"]:
+        time.sleep(0.01)
+    idle_since = time.time()
+    while True:
+        now = time.time()
+        phase = "paced" if now < plan["paced_until"] else "saturated"
+        if now >= plan["saturated_until"] and now - idle_since > plan["drain_idle"]:
+            break
+        t = time.perf_counter()
+        try:
+            ticket = transact(sessions, lambda s: call_next(s, code), check=lambda s: require_waiting(s, code))
+        except QueueEmpty:
+            time.sleep(0.05 if phase == "paced" else 0.005)
+            continue
+        calls[phase].append((time.perf_counter() - t) * 1000)
+        called.append(ticket.id)
+        if phase == "paced":
+            time.sleep(rng.uniform(0.5, 1.5) * plan["service_seconds"])
+        t = time.perf_counter()
+        transact(sessions, lambda s: finish(s, code))
+        finishes[phase].append((time.perf_counter() - t) * 1000)
+        idle_since = time.time()
+    out.put(("counter", {"call": calls, "finish": finishes}, called))
+
+
+def display(url: str, plan: dict[str, Any], t0: float, out: Any) -> None:
+    """Follows the log as the TV does (LISTEN on PostgreSQL, a quick poll on SQLite)."""
+    from db.events import Cursor, Listener, follow
+
+    sessions = _ready(url)
+    listener = Listener(url)
+    out.put(("ready", "display", time.time() - t0))
+    cursor, seen, lag = Cursor(), [], []
+    stop_at = plan["saturated_until"] + plan["drain_idle"] + 30
+    quiet_since = None
+    while time.time() < stop_at:
+        with sessions() as s:
+            cursor, events, more = follow(s, cursor)
+        arrived = datetime.now(UTC)
+        for e in events:
+            seen.append(e.id)
+            if e.kind == "called" and e.at > plan["start_dt"]:
+                lag.append((arrived - e.at).total_seconds() * 1000)
+        if events or more:
+            quiet_since = None
+            continue
+        if time.time() > plan["saturated_until"]:
+            quiet_since = quiet_since or time.time()
+            if time.time() - quiet_since > plan["drain_idle"] + 2:
+                break
+        if listener.push:
+            listener.wait(0.5)
+        else:
+            time.sleep(0.02)  # the TV's SQLite file watcher looks every 40 ms
+    listener.close()
+    out.put(("display", lag, seen))
