@@ -29,8 +29,9 @@ LINE = 1.17  # DejaVu Sans line height per pixel size
 FAMILY = theme.FONT_FAMILY
 
 
-Role = Literal["call", "other"]
-CALL_MM_PER_M = 4.0  # the current and last calls: 40 mm letters read from 10 m
+Role = Literal["now", "call", "other"]
+NOW_MM_PER_M = 10.7  # the current call's ticket code: ~107 mm capitals from 10 m (issue 14, low vision)
+CALL_MM_PER_M = 4.0  # its counter and the last calls: 40 mm letters read from 10 m
 OTHER_MM_PER_M = 2.5  # anything else on the screen: 25 mm from 10 m
 
 
@@ -47,7 +48,8 @@ class Legibility:
         return cls(diagonal_inches * 25.4 / math.hypot(max(1, width_px), max(1, height_px)), distance_m)
 
     def min_mm(self, role: Role) -> float:
-        return self.distance_m * (CALL_MM_PER_M if role == "call" else OTHER_MM_PER_M)
+        per_m = {"now": NOW_MM_PER_M, "call": CALL_MM_PER_M}.get(role, OTHER_MM_PER_M)
+        return self.distance_m * per_m
 
     def min_px(self, text: str, role: Role = "other", bold: bool = True) -> int:
         """The smallest font pixel size at which `text` is legible for its role (letter height >= minimum)."""

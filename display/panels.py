@@ -112,6 +112,7 @@ class NowCalling(Panel):
         self.call: CallView | None = None
         self.agency_color = paint.PANEL
         self.lit = False  # the highlight blink is in its bright phase
+        self.role: Role = "now"  # the code's size: "now" (~107 mm at 10 m) where the TV has room, else "call"
         self.paints = 0  # counted for the call-to-repaint benchmark
 
     def set_call(self, call: CallView | None, agency_color: str | None = None) -> None:
@@ -165,14 +166,20 @@ class NowCalling(Panel):
                         area.height() * 0.9)
         paint.card(p, stripe, self.agency_color, stripe.width() / 2)
         inner = area.adjusted(stripe.width() * 2.5, 0, 0, 0)
-        code_h, where_h = inner.height() * 0.58, inner.height() * 0.42
-        code_box = QRectF(inner.left(), inner.top(), inner.width(), code_h)
         where = "→ " + tv_name(call.counter_name)
+        # The code gets the share its ~107 mm minimum needs (the window leaves the panel that room).
+        role = self.role
+        now_min, where_min = self.min_px(call.code, role), self.min_px(where, "call")
+        if role == "now" and not paint.fits(call.code, now_min, inner.width()):
+            role, now_min = "call", self.min_px(call.code, "call")  # a long code: as wide as the panel, >= 40 mm
+        code_h = inner.height() * max(0.58, now_min / (now_min + where_min))
+        where_h = inner.height() - code_h
+        code_box = QRectF(inner.left(), inner.top(), inner.width(), code_h)
         where_box = QRectF(inner.left(), inner.top() + code_h, inner.width(), where_h)
-        code_px = max(paint.fit_px(call.code, code_box.width(), code_box.height()), self.min_px(call.code, "call"))
+        code_px = max(paint.fit_px(call.code, code_box.width(), code_box.height()), now_min)
         where_px = max(min(paint.fit_px(where, where_box.width(), where_box.height()), int(code_px * 0.8)),
                        self.min_px(where, "call"))
-        paint.text(p, code_box, call.code, ink, px=code_px, role="call", widget=name)
+        paint.text(p, code_box, call.code, ink, px=code_px, role=role, widget=name)
         paint.text(p, where_box, where, ink, px=where_px, role="call", widget=name)
         p.end()
         self.paints += 1

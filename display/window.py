@@ -255,18 +255,34 @@ class DisplayWindow(QWidget):
                 rows = n
         return rows
 
-    def _now_min(self) -> float:
-        call = self.now_calling.min_px("A-000", "call")
-        return self.now_calling.head_h() + call * 1.25 * 2.6 + self.now_calling.pad() * 2
+    def _now_min(self, role: str = "now") -> float:
+        """The now-calling panel's height for its code at `role` size ("now": ~107 mm; "call": 40 mm) and the counter."""
+        now, call = self.now_calling.min_px("A-000", role), self.now_calling.min_px("A-000", "call")  # type: ignore[arg-type]
+        if role == "call":  # as before issue 14: code and counter both at call size
+            return self.now_calling.head_h() + call * 1.25 * 2.6 + self.now_calling.pad() * 2
+        share = max(0.58, now / (now + call))  # the code's share of the panel (NowCalling.paintEvent)
+        inner = max(now * 1.25 / share, call * 1.25 / (1 - share))
+        return self.now_calling.head_h() + inner + self.now_calling.pad() * 2
+
+    def _fit_now(self, room: float) -> None:
+        """The current call's code at ~107 mm capitals when that leaves 3 previous calls their room, else 40 mm."""
+        big = room >= self._now_min("now")
+        self.now_calling.role = "now" if big else "call"
+        if not big:
+            leg = self.legibility()
+            self._too_small(f"the current call's code is at {leg.min_mm('call'):.0f} mm capitals, not the "
+                            f"{leg.min_mm('now'):.0f} mm asked for viewers with low vision")
 
     def _landscape(self, left: int, top: int, right: int, bottom: int) -> None:
         gap = left
         body_h = bottom - top
         split = left + round((right - left - gap) * 0.5)
-        rows = self._recent_rows(body_h - gap, self._now_min())
-        if body_h - gap - self.recent.height_for(rows) < self._now_min():
+        self._fit_now(body_h - gap - self.recent.height_for(3))
+        rows = self._recent_rows(body_h - gap, self._now_min(self.now_calling.role))
+        if body_h - gap - self.recent.height_for(rows) < self._now_min(self.now_calling.role):
             # A TV too small for its distance: the current call keeps its size, fewer previous calls.
-            rows = max(1, int((body_h - gap - self._now_min() - self.recent.height_for(0)) // self.recent.row_h()))
+            rows = max(1, int((body_h - gap - self._now_min("call") - self.recent.height_for(0))
+                              // self.recent.row_h()))
             self._too_small(f"only {rows} previous call(s) fit at legible size")
         self.recent.fit_rows = rows
         recent_h = round(self.recent.height_for(rows))
@@ -281,7 +297,8 @@ class DisplayWindow(QWidget):
         gap = left
         width = right - left
         body_h = bottom - top
-        now_h = max(round(self._now_min()), round(body_h * 0.25))
+        self._fit_now(body_h * 0.7 - self.recent.height_for(3))  # the counters keep their third
+        now_h = max(round(self._now_min(self.now_calling.role)), round(body_h * 0.25))
         rows = max(3, min(self.settings.last_calls, 4))
         if body_h - now_h - self.recent.height_for(rows) < body_h * 0.3:
             rows = 3  # the counters keep a third of the screen

@@ -105,6 +105,7 @@ def test_every_text_is_legible_from_the_farthest_seat_with_the_full_demo_venue(q
             if size[1] == 1080:
                 assert abs(leg.mm_per_px - 0.634) < 0.001  # 55" 16:9 at 1080 lines
             assert leg.min_mm("call") == 40 and leg.min_mm("other") == 25
+            assert leg.min_mm("now") == 107  # the current call's capitals from 10 m (issue 14)
             pages = rig.window.pages()
             assert [k for k, _ in pages].count("counters") >= 2, "26 counters cannot all be legible on one page"
             tiles: set[str] = set()
@@ -126,7 +127,7 @@ def test_every_text_is_legible_from_the_farthest_seat_with_the_full_demo_venue(q
             assert d.advance <= d.width + 0.5, f"{size} {d.widget} {d.text!r} is cut ({d.advance:.0f} > {d.width:.0f})"
             line = d.px * paint.LINE
             assert line <= d.height + 1, f"{size} {d.widget} {d.text!r} runs over its box ({line:.0f} > {d.height:.0f})"
-        calls = {d.text for d in drawn if d.role == "call" and "-" in d.text}
+        calls = {d.text for d in drawn if d.role in ("now", "call") and "-" in d.text}
         assert len(calls) >= 4, f"{size}: the current call and at least 3 before it, got {calls}"
         assert {str(n) for n in range(1, 27)} <= tiles, f"{size}: counters missing from the pages"
         assert any(d.widget == "Ticker" for d in drawn) and any(d.widget == "Header" for d in drawn)
@@ -156,7 +157,7 @@ def test_a_tv_too_small_for_its_distance_keeps_the_sizes_shows_less_and_says_so(
     for d in drawn:
         assert leg.mm(d.text, d.px, d.bold) >= leg.min_mm(d.role) - 0.05, d
         assert d.advance <= d.width + 0.5 and d.px * paint.LINE <= d.height + 1, d
-    assert len({d.text for d in drawn if d.role == "call" and "-" in d.text}) >= 2
+    assert len({d.text for d in drawn if d.role in ("now", "call") and "-" in d.text}) >= 2
 
 
 def _contrast(a: str, b: str) -> float:
