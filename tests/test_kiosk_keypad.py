@@ -194,3 +194,15 @@ def test_audio_mode_speaks_through_pyttsx3_and_espeak_to_a_wav(qtbot, open_kiosk
         assert spoken.args[0] == w.keypad.describe(w.keypad.focused)
     finally:
         speech.close()
+
+
+def test_a_new_audio_output_starts_audio_mode(qtbot, kiosk):
+    """Headphones that the system reports as a new output (QMediaDevices.audioOutputsChanged) start audio mode."""
+    w, speech = kiosk, kiosk.keypad.speech
+    if w.keypad.devices is None:
+        pytest.skip("no QtMultimedia")
+    before = w.keypad._outputs
+    w.keypad.outputs_changed(before)  # the same outputs (a default switched): nothing
+    assert not w.keypad.audio
+    w.keypad.outputs_changed(before + 1)  # one more output: plugged in
+    assert w.keypad.audio and speech.said[-1].startswith("Mode suara aktif")
