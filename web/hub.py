@@ -108,10 +108,14 @@ class Hub:
 
     async def stop(self) -> None:
         self._stop.set()
+        if self._nudge is not None:
+            self._nudge.set()
         if self._task is not None:
             self._task.cancel()
+            # Python 3.11's wait_for can swallow a cancellation that lands as its inner wait ends;
+            # the follower also checks the stop flag, and the server never waits on it for ever.
             try:
-                await self._task
+                await asyncio.wait({self._task}, timeout=5.0)
             except asyncio.CancelledError:
                 pass
 
@@ -125,7 +129,7 @@ class Hub:
 
     async def _run(self, cursor: Any) -> None:
         assert self._nudge is not None
-        while True:
+        while not self._stop.is_set():
             more = False
             try:
                 # The followed tickets are read here, on the loop thread that changes them.
