@@ -8,3 +8,5 @@ for app in kiosk display counter; do
   echo "screenshots: $app"
   .venv/bin/python -m "$app.screens" docs/screenshots
 done
+echo "screenshots: web (headless chromium)"
+.venv/bin/python scripts/web_screenshots.py --out docs/screenshots/web
