@@ -151,7 +151,8 @@ class KioskWindow(BookingMixin, IssuingMixin, InputMixin, QWidget):
         # Keypad and audio mode (issue 14): its focus ring draws over every screen.
         self.keypad = Keypad(self, speech)
         self.view_changed.connect(self.keypad.view_changed)
-        self.ticket_issued.connect(self.keypad.ticket)
+        self.printing.printed.connect(self.keypad.printed)  # after the window's own slot: the ticket is out
+        self.printing.failed.connect(self.keypad.print_failed)
         self._idle_left = 0
         self.back_home = self._timer(self.go_home, single=True)
         self.clock_timer = self._timer(self._tick)
