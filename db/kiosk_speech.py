@@ -33,6 +33,10 @@ _WORDS = {
     "ahead": ("{n} orang di depan Anda", "{n} people ahead of you"),
     "where": ("Lokasi loket, {zones}. ", "Counters at {zones}. "),
     "volume": ("Volume {p} persen", "Volume {p} percent"),
+    "print_failed": ("Maaf, tiket tidak tercetak. Nomor antrian Anda tetap berlaku: {code}. Silakan minta bantuan "
+                     "petugas.",
+                     "Sorry, the ticket did not print. Your number is still valid: {code}. Please ask a member of "
+                     "staff for help."),
 }
 _SYMBOLS = re.compile(r"[\u2190-\u21FF\u2500-\u27BF\u2610\u2611\u25C0\u25B6\u2022\u231B]+")
 
@@ -70,6 +74,11 @@ def idle_warning(seconds: int, lang: str = "id") -> str:
 def volume_text(volume: float, lang: str = "id") -> str:
     """The new volume, said after a volume key."""
     return _pick(_WORDS["volume"], lang).format(p=round(volume * 100))
+
+
+def print_failed_speech(code: str, lang: str = "id") -> str:
+    """Said when the ticket could not be printed: the number stays valid, staff can help."""
+    return _pick(_WORDS["print_failed"], lang).format(code=read_code_en(code) if lang == "en" else read_code(code))
 
 
 def ticket_speech(code: str, service: str, ahead: int, zones: Sequence[str], lang: str = "id") -> str:

@@ -278,15 +278,16 @@ class Keypad(QObject):
         else:
             self.focus(self._first(elements))
 
-    def view_changed(self, _view: str) -> None:
+    def view_changed(self, view: str) -> None:
+        after_ticket, self._last_view = getattr(self, "_last_view", "") == "ticket", view
         if self.shown:
-            QTimer.singleShot(0, self._new_screen)
+            QTimer.singleShot(0, lambda: self._new_screen(after_ticket))
 
-    def _new_screen(self) -> None:
-        if self.w.view == "ticket":
-            self.focus(self._first(self.elements()), speak=False)  # the ticket itself is read when issued
-            return
-        self.focus(self._first(self.elements()))
+    def _new_screen(self, after_ticket: bool = False) -> None:
+        # The ticket is read when issued; back Home after it, the ring moves silently so that reading
+        # (longer than the ticket screen stays) is not cut off. Help reads Home.
+        quiet = self.w.view == "ticket" or after_ticket
+        self.focus(self._first(self.elements()), speak=not quiet)
 
     def describe(self, w: QWidget) -> str:
         detail: list[str] = []
@@ -329,6 +330,17 @@ class Keypad(QObject):
     def idle_warning(self, seconds: int) -> None:
         if self.audio:
             self.say(kiosk_speech.idle_warning(seconds, self.w.lang))
+
+    def printed(self, _token: int, _handed_at: float) -> None:
+        """The ticket came out of the printer: read it (number, service, people ahead, where)."""
+        content = self.w.ticket.content
+        if self.audio and content is not None and self.w.view == "ticket" and not self.w.ticket.failed:
+            self.ticket(content)
+
+    def print_failed(self, _token: int, _error: str) -> None:
+        content = self.w.ticket.content
+        if self.audio and content is not None and self.w.view == "ticket":
+            self.say(kiosk_speech.print_failed_speech(content.ticket.code, self.w.lang))
 
     def ticket(self, content: object) -> None:
         if not self.audio:

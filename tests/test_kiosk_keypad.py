@@ -74,6 +74,11 @@ def test_keypad_only_agency_service_ticket_spoken(qtbot, kiosk, demo_url):
     assert code.startswith("A-") and "Perekaman KTP-el" in said and "di depan Anda" in said
     assert "Lokasi loket" in said
     assert [t.code for t in tickets(demo_url)][-1:] == [code]
+    qtbot.waitUntil(lambda: w.view == "home", timeout=15000)  # after ticket_seconds
+    qtbot.wait(50)
+    assert speech.said[-1] == said  # going Home does not cut the ticket's reading off
+    press(qtbot, w, K.Key_F1)
+    assert speech.said[-1].startswith("Silakan pilih instansi")  # Help reads where the citizen is now
 
 
 def test_back_up_repeat_interrupt_and_touch_and_hear(qtbot, kiosk):
@@ -206,3 +211,29 @@ def test_a_new_audio_output_starts_audio_mode(qtbot, kiosk):
     assert not w.keypad.audio
     w.keypad.outputs_changed(before + 1)  # one more output: plugged in
     assert w.keypad.audio and speech.said[-1].startswith("Mode suara aktif")
+
+
+def test_a_ticket_that_did_not_print_is_said_so_with_its_number(qtbot, open_kiosk, demo_url):
+    from kiosk.screens import ScreenPrinter
+
+    printer = ScreenPrinter()
+    printer.fail = True
+    printer.release.set()
+    speech = RecordingSpeech()
+    w = open_kiosk(demo_url, printer=printer, clock=lambda: DEMO_NOW, speech=speech, lang="id")
+    try:
+        press(qtbot, w, K.Key_F1)
+        focus_on(qtbot, w, lambda e: getattr(e, "title", "").startswith("Dinas Kependudukan"))
+        press(qtbot, w, K.Key_Return)
+        qtbot.waitUntil(lambda: w.view == "agency")
+        focus_on(qtbot, w, lambda e: getattr(e, "title", "") == "Perekaman KTP-el")
+        press(qtbot, w, K.Key_Return)
+        qtbot.waitUntil(lambda: w.view == "confirm")
+        focus_on(qtbot, w, lambda e: e is w.confirm.take_button)
+        press(qtbot, w, K.Key_Return)
+        qtbot.waitUntil(lambda: w.ticket.failed, timeout=15000)
+        qtbot.waitUntil(lambda: speech.said[-1].startswith("Maaf, tiket tidak tercetak"), timeout=3000)
+        assert "A, nol nol" in speech.said[-1]
+        assert not any(s.startswith("Nomor antrian Anda") for s in speech.said)
+    finally:
+        printer.release.set()
