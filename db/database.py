@@ -19,6 +19,7 @@ from db import sqlite_engine
 from db.errors import Contended, DatabaseUnavailable, Refused
 
 T = TypeVar("T")
+READ_ONLY = sqlite_engine.READ_ONLY  # the execution option of reading sessions (see read_only)
 MIGRATIONS = Path(__file__).with_name("migrations")
 
 
@@ -170,7 +171,7 @@ def _ensure_schema(engine: Engine) -> None:
 
 def _check_schema(engine: Engine) -> None:
     """Refuse a database that is not Antre's or not at this Antre's schema, with the command to run."""
-    with engine.connect().execution_options(**{sqlite_engine.READ_ONLY: True}) as conn:
+    with engine.connect().execution_options(**{READ_ONLY: True}) as conn:
         if conn.dialect.name == "sqlite":
             _check_sqlite_health(conn)
         tables = set(inspect(conn).get_table_names())
@@ -226,7 +227,7 @@ def open_database(url: str | None = None, *, create: bool = False) -> sessionmak
 def read_only(sessions: sessionmaker[Session]) -> sessionmaker[Session]:
     """Sessions for reading only: on SQLite they do not take the write lock."""
     engine = sessions.kw["bind"]
-    return sessionmaker(bind=engine.execution_options(**{sqlite_engine.READ_ONLY: True}), expire_on_commit=False)
+    return sessionmaker(bind=engine.execution_options(**{READ_ONLY: True}), expire_on_commit=False)
 
 
 @contextmanager
