@@ -243,6 +243,8 @@ class Keypad(QObject):
                 w.confirm.back.emit()
         elif w.view == "staff":
             w.staff.cancelled.emit()
+        elif w.view == "booking" and hasattr(w, "booking"):
+            w.booking.back.emit()
         elif w.view == "message" and w.message.button.isVisible():
             w.message.action.emit()
         elif w.view == "ticket" and w.ticket.done_button.isVisible():

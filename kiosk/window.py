@@ -403,7 +403,8 @@ class KioskWindow(BookingMixin, IssuingMixin, InputMixin, QWidget):
 
     def set_large_text(self, on: bool) -> None:
         """The large-text toggle: every screen's text at 150 % (the header keeps its size); the idle reset ends it."""
-        citizen = [s for name, s in self.screens.items() if name != "staff"]  # the staff PIN pad keeps its size
+        # The staff PIN pad and the booking-code pad keep their size: their keys already fill the screen.
+        citizen = [s for name, s in self.screens.items() if name not in ("staff", "booking")]
         set_text_scale(LARGE_TEXT if on else 1.0, *citizen, self.idle_warning)
         self.home.grid.relayout()
         self.agency.grid.relayout()

@@ -71,6 +71,10 @@ def screens(w, qtbot) -> Iterator[str]:
     qtbot.waitUntil(lambda: w.view == "message")
     yield "message"
     w.go_home()
+    if hasattr(w, "open_booking"):
+        w.open_booking()
+        yield "booking"
+        w.go_home()
     for _ in range(5):
         w.header.corner_tapped.emit()
     yield "staff-pin"
@@ -176,7 +180,7 @@ def test_every_screen_has_names_roles_sizes_and_contrast(qtbot, open_kiosk, demo
         found, rs = contrast_problems(w, screen)
         problems += found
         ratios += rs
-    assert len(seen) == 10
+    assert len(seen) == 11
     assert not problems, "\n".join(problems)
     at_seven = sum(r >= 7 for r in ratios) / len(ratios)
     assert at_seven > 0.9, f"only {at_seven:.0%} of {len(ratios)} texts at 7:1"

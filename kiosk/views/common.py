@@ -43,7 +43,9 @@ def set_text_scale(scale: float, *roots: QWidget) -> None:
         for w in root.findChildren(QWidget):
             base = w.property("base_px")
             # A fixed-size mark (the message screen's circle) keeps its size: it is a symbol, not text.
-            if base and w.minimumSize() != w.maximumSize():
+            # So do an on-screen pad's one-character keys: they are sized to their grid.
+            key = isinstance(w, QAbstractButton) and len(w.text()) <= 1
+            if base and w.minimumSize() != w.maximumSize() and not key:
                 w.setFont(px_font(int(base), w.font().bold()))
 
 
