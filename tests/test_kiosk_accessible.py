@@ -186,6 +186,22 @@ def test_every_screen_has_names_roles_sizes_and_contrast(qtbot, open_kiosk, demo
     assert at_seven > 0.9, f"only {at_seven:.0%} of {len(ratios)} texts at 7:1"
 
 
+def test_agency_tiles_read_at_7_to_1_whatever_the_venue_colour():
+    """Tile text and badge marks: the venue's colours, darkened or lightened just enough for 7:1."""
+    import tomllib
+
+    from kiosk.views.common import badge_ink, tile_color
+    from qtkit import theme
+
+    venue = tomllib.loads((ROOT / "assets" / "demo-venue.toml").read_text(encoding="utf-8"))
+    colours = [a["color"] for a in venue["agencies"]] + ["#FFEB3B", "#00BCD4", "#FF9800", "#9E9E9E", "#1565C0"]
+    assert any(contrast(theme.text_on(c), c) < 7 for c in colours)  # the venue file alone would not do
+    for c in colours:
+        bg = tile_color(c)
+        assert contrast(theme.text_on(bg), bg) >= 7, (c, bg)
+        assert contrast(badge_ink(bg), "#FFFFFF") >= 4.5, (c, bg)
+
+
 def test_the_focus_ring_stands_out_on_light_and_dark_elements(qtbot, open_kiosk, demo_url):
     w = open_kiosk(demo_url, clock=lambda: DEMO_NOW, speech=RecordingSpeech(), lang="id")
     qtbot.keyClick(w, Qt.Key.Key_Down)  # the title, on the light page
@@ -219,10 +235,12 @@ def test_large_text_is_150_percent_and_cuts_nothing(qtbot, open_kiosk, demo_url,
     from tests.kiosk_fixtures import layout_problems
 
     w = open_kiosk(demo_url, size=SIZES[orientation], clock=lambda: DEMO_NOW, speech=RecordingSpeech(), lang="id")
-    normal = w.home.title.font().pixelSize()
+    body = w.confirm.completion  # body text (30 + 2 px)
+    normal, title = body.font().pixelSize(), w.home.title.font().pixelSize()
     qtbot.mouseClick(w.header.large, Qt.MouseButton.LeftButton)
     assert w.header.large.isChecked()
-    assert w.home.title.font().pixelSize() >= 1.5 * normal
+    assert body.font().pixelSize() >= 1.5 * normal
+    assert w.home.title.font().pixelSize() > title  # headings grow too (up to 66 px)
     problems: list[str] = []
     for screen in screens(w, qtbot):
         qtbot.wait(20)
@@ -230,4 +248,4 @@ def test_large_text_is_150_percent_and_cuts_nothing(qtbot, open_kiosk, demo_url,
         problems += accessibility_problems(w, f"large-{screen}")
     assert not problems, "\n".join(problems)
     w._idle_reset()  # the next citizen starts at the normal size
-    assert not w.header.large.isChecked() and w.home.title.font().pixelSize() == normal
+    assert not w.header.large.isChecked() and body.font().pixelSize() == normal

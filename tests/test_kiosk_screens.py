@@ -21,7 +21,8 @@ from tests.kiosk_fixtures import contrast, layout_problems
 SCREENS = {"1-home", "2-agency", "2-agency-idle-warning", "2-agency-closed", "3-confirm", "3-confirm-priority",
            "3-confirm-fee-fixed", "3-confirm-fee-bill", "4-ticket-printing", "4-ticket-printed",
            "5-ticket-print-failed", "6-scan-requeued", "6-scan-unknown", "7-printer-problem", "8-unavailable",
-           "9-staff-pin", "10-booking-entry", "10-booking-refused", "10-booking-ticket"}
+           "9-staff-pin", "10-booking-entry", "10-booking-refused", "10-booking-ticket",
+           "11-keypad-focus", "12-large-text-home", "12-large-text-confirm"}
 ROOT = Path(__file__).resolve().parent.parent
 
 

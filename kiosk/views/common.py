@@ -28,6 +28,7 @@ TAKE = "#1B5E20"
 PRIORITY = "#4A148C"
 MIN_TOUCH_MM = 15
 LARGE_TEXT = 1.5  # the large-text toggle (issue 14: at least 150 %)
+LARGE_CAP = 66  # px: large text stops growing there (2.2 times the 30 px body text)
 _SCALE = {"text": 1.0}
 
 
@@ -60,6 +61,17 @@ def contrast(fg: str, bg: str) -> float:
     return (hi + 0.05) / (lo + 0.05)
 
 
+def tile_color(color: str, target: float = 7.0) -> str:
+    """The agency colour as a tile's background: darkened (white text) or lightened (black text) to `target`:1."""
+    c = QColor(color)
+    for _ in range(40):
+        ink = theme.text_on(c.name())
+        if contrast(ink, c.name()) >= target:
+            break
+        c = c.darker(106) if ink == "#FFFFFF" else c.lighter(104)
+    return c.name()
+
+
 def badge_ink(color: str) -> str:
     """The agency colour for the mark in a tile's white circle, or ink where that colour is too light."""
     return color if contrast(color, "#FFFFFF") >= 4.5 else theme.INK
@@ -68,7 +80,9 @@ def badge_ink(color: str) -> str:
 def px_font(px: int, bold: bool = False, *, scaled: bool = True) -> QFont:
     """The house font at a pixel size (pixels, not points: the kiosk is specified in pixels), times the text scale."""
     f = QFont(theme.FONT_FAMILY)
-    f.setPixelSize(round(px * _SCALE["text"]) if scaled else px)
+    # Large text grows body text by half; headings already over 44 px grow only up to LARGE_CAP.
+    size = round(min(px * _SCALE["text"], max(px, LARGE_CAP))) if scaled else px
+    f.setPixelSize(size)
     f.setBold(bold)
     return f
 
@@ -149,7 +163,8 @@ class Tile(QAbstractButton):
         p = QPainter(self)
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
         r = QRectF(self.rect()).adjusted(3, 3, -3, -3)
-        bg = QColor(self.color if self.isEnabled() else GREY_BG)
+        # The venue's colour, as near as 7:1 text contrast allows (issue 14: 7:1 where possible).
+        bg = QColor(tile_color(self.color) if self.isEnabled() else GREY_BG)
         if self.isDown():
             bg = bg.darker(125)
         ink = QColor(theme.text_on(bg.name()) if self.isEnabled() else GREY_INK)
@@ -163,7 +178,7 @@ class Tile(QAbstractButton):
             p.setBrush(QColor(255, 255, 255, 235) if self.isEnabled() else QColor("#FFFFFF"))
             p.setPen(Qt.PenStyle.NoPen)
             p.drawEllipse(circle)
-            p.setPen(QPen(QColor(badge_ink(self.color) if self.isEnabled() else GREY_INK)))
+            p.setPen(QPen(QColor(badge_ink(tile_color(self.color)) if self.isEnabled() else GREY_INK)))
             p.setFont(fit_font(self.badge, int(d * 0.42), int(d * 0.78), minimum=12, step=2))
             p.drawText(circle, Qt.AlignmentFlag.AlignCenter, self.badge)
         self._paint_text(p, self.text_rect(), ink)
