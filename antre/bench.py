@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import json
 import multiprocessing as mp
+import os
 import random
 import statistics
 import sys
@@ -23,6 +24,7 @@ from typing import Any
 
 from sqlalchemy import insert, select
 
+from antre.floor import write_floor
 from antre.scratch import claim, mark
 from db import QueueEmpty, open_database, unit_of_work
 from db.config import apply_config, parse_config
@@ -201,13 +203,20 @@ def run_bench(args: argparse.Namespace) -> int:
         add_history(urls["history"], history)
         print(f"  ({time.perf_counter() - t0:.0f} s)", file=sys.stderr)
         report["with_history"] = {"history_tickets": history, **_single(urls["history"], n)}
+        report["floor"] = write_floor(urls["single"], folder, n)
+    report["load_average"] = [round(x, 2) for x in os.getloadavg()]
     if args.json:
         json.dump(report, sys.stdout, indent=2)
         print()
     else:
+        floor = report["floor"]
         for name, block in report.items():
             for op in ("issue_ticket", "call_next"):
+                if op not in block:
+                    continue
                 r = block[op]
                 print(f"{name:<14}{op:<14} n={r['n']:<6} p50={r['p50_ms']:7.3f} ms  p99={r['p99_ms']:7.3f} ms  "
-                      f"max={r['max_ms']:7.3f} ms")
+                      f"max={r['max_ms']:7.3f} ms  ({r['p50_ms'] / floor['p50_ms']:.0f}x floor p50)")
+        print(f"floor: a raw one-row write transaction on the same database kind: p50={floor['p50_ms']:.3f} ms  "
+              f"p99={floor['p99_ms']:.3f} ms; load average {report['load_average']}")
     return 0

@@ -24,7 +24,6 @@ import json
 import multiprocessing as mp
 import os
 import shutil
-import statistics
 import tempfile
 import time
 from collections import Counter as Tally
@@ -33,6 +32,8 @@ from pathlib import Path
 from typing import Any
 
 from antre import loadbench_pcs as pcs
+from antre.floor import percentiles as _percentiles
+from antre.floor import write_floor
 
 ROOT = Path(__file__).resolve().parent.parent
 PEAK_SHARE = 0.15  # of a day's tickets in its busiest hour
@@ -51,50 +52,6 @@ def _venue(path: Path, counters: int) -> Any:
         extra.append(model.model_copy(update={"code": f"X{i + 1:02d}", "name": f"Loket X{i + 1}"}))
     return cfg.model_copy(update={"venue": cfg.venue.model_copy(update={"hours": None}), "services": services,
                                   "counters": base + extra})
-
-
-def _percentiles(ms: list[float]) -> dict[str, float]:
-    if len(ms) < 2:
-        return {"n": len(ms), "p50_ms": round(ms[0], 2) if ms else 0.0, "p99_ms": round(ms[0], 2) if ms else 0.0}
-    ms = sorted(ms)
-    q = statistics.quantiles(ms, n=100, method="inclusive")
-    return {"n": len(ms), "p50_ms": round(q[49], 2), "p99_ms": round(q[98], 2), "max_ms": round(ms[-1], 2)}
-
-
-def _floor(url: str, folder: Path, n: int = 300) -> dict[str, float]:
-    """The cheapest write transaction on the same kind of database, no Antre code: one row inserted
-    and committed (SQLite: a file beside it with the same settings; PostgreSQL: the same server)."""
-    from sqlalchemy.engine import make_url
-
-    parsed = make_url(url)
-    samples = []
-    if parsed.get_backend_name() == "sqlite":
-        import sqlite3
-
-        conn = sqlite3.connect(folder / "floor.sqlite3", isolation_level=None)
-        conn.execute("PRAGMA journal_mode = WAL")
-        conn.execute("PRAGMA synchronous = NORMAL")
-        conn.execute("CREATE TABLE f (x INTEGER)")
-        for i in range(n):
-            t = time.perf_counter()
-            conn.execute("BEGIN IMMEDIATE")
-            conn.execute("INSERT INTO f VALUES (?)", (i,))
-            conn.execute("COMMIT")
-            samples.append((time.perf_counter() - t) * 1000)
-        conn.close()
-    else:
-        import psycopg
-
-        with psycopg.connect(host=parsed.host, port=parsed.port, dbname=parsed.database, user=parsed.username,
-                             password=parsed.password) as conn:
-            conn.execute("CREATE TEMPORARY TABLE f (x integer)")
-            conn.commit()
-            for i in range(n):
-                t = time.perf_counter()
-                conn.execute("INSERT INTO f VALUES (%s)", (i,))  # BEGIN, INSERT, COMMIT: three round trips
-                conn.commit()
-                samples.append((time.perf_counter() - t) * 1000)
-    return _percentiles(samples)
 
 
 def _database(backend: str, folder: Path) -> tuple[str, Any]:
@@ -171,7 +128,7 @@ def run(backend: str, *, kiosks: int, counters: int, displays: int, tickets: int
         codes = [c.code.upper() for c in cfg.counters][:counters]
         # Citizens ask only for what the counters of this run serve, so every ticket can be called.
         services = sorted({sv.upper() for c in cfg.counters[:counters] for sv in c.services})
-        floor = _floor(url, folder)
+        floor = write_floor(url, folder)
 
         ctx = mp.get_context(start_method)
         if start_method == "forkserver":
