@@ -225,7 +225,7 @@ class Keypad(QObject):
             return
         if isinstance(w, QAbstractButton) and w.isEnabled():
             w.click()
-            QTimer.singleShot(0, self.follow)
+            QTimer.singleShot(0, self, self.follow)
         else:
             self.read(w)  # text, or a button that cannot be chosen: say it (again)
 
@@ -249,7 +249,7 @@ class Keypad(QObject):
             w.message.action.emit()
         elif w.view == "ticket" and w.ticket.done_button.isVisible():
             w.ticket.done.emit()
-        QTimer.singleShot(0, self.follow)
+        QTimer.singleShot(0, self, self.follow)
 
     def help(self) -> None:
         if not self.audio:
@@ -283,7 +283,7 @@ class Keypad(QObject):
     def view_changed(self, view: str) -> None:
         after_ticket, self._last_view = getattr(self, "_last_view", "") == "ticket", view
         if self.shown:
-            QTimer.singleShot(0, lambda: self._new_screen(after_ticket))
+            QTimer.singleShot(0, self, lambda: self._new_screen(after_ticket))  # dropped if the window goes
 
     def _new_screen(self, after_ticket: bool = False) -> None:
         # The ticket is read when issued; back Home after it, the ring moves silently so that reading
