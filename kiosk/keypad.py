@@ -19,6 +19,7 @@ from PySide6.QtGui import QAccessible, QAccessibleEvent, QColor, QKeyEvent, QPai
 from PySide6.QtWidgets import QAbstractButton, QLabel, QLayout, QWidget
 
 from db import kiosk_speech
+from db.ticket_layout import TicketContent
 from qtkit.speech import RecordingSpeech, Speech
 
 UP, DOWN, ENTER, BACK, HELP, LOUDER, SOFTER = "up", "down", "enter", "back", "help", "louder", "softer"
@@ -344,12 +345,12 @@ class Keypad(QObject):
         if self.audio and content is not None and self.w.view == "ticket":
             self.say(kiosk_speech.print_failed_speech(content.ticket.code, self.w.lang))
 
-    def ticket(self, content: object) -> None:
+    def ticket(self, content: TicketContent) -> None:
         if not self.audio:
             return
         lang = self.w.lang
-        self.say(kiosk_speech.ticket_speech(content.ticket.code, content.service_name(lang),  # type: ignore[attr-defined]
-                                                   content.ahead, list(content.zones), lang))  # type: ignore[attr-defined]
+        self.say(kiosk_speech.ticket_speech(content.ticket.code, content.service_name(lang), content.ahead,
+                                            list(content.zones), lang))
 
     def reset(self) -> None:
         """The session is over (idle reset): silence, default volume, no audio mode, no ring."""
