@@ -184,6 +184,8 @@ class InputMixin:
             self._idle_reset()
         else:
             self.idle_warning.show_countdown(self._idle_left, self.lang)
+            if self._idle_left == 10:
+                self.keypad.idle_warning(self._idle_left)  # audio mode: said again 10 s before
 
     def _idle_extend(self) -> None:
         """A touch during the warning: keep every choice and start the idle time again."""

@@ -135,7 +135,10 @@ def test_volume_resets_and_idle_warning_is_spoken_before_the_reset(qtbot, kiosk)
     press(qtbot, w, K.Key_Down)  # any key keeps the session
     assert not w.idle_warning.isVisible() and w.keypad.audio
     w._idle_timeout()
-    for _ in range(w.settings.kiosk.idle_warning_seconds):
+    for _ in range(w.settings.kiosk.idle_warning_seconds - 10):
+        w._idle_tick()
+    assert w.idle_warning.isVisible() and "10 detik" in speech.said[-1]  # said again 10 s before the reset
+    for _ in range(10):
         w._idle_tick()
     assert not w.idle_warning.isVisible()
     assert not w.keypad.audio and speech.volume == DEFAULT_VOLUME and not w.keypad.ring.isVisible()
