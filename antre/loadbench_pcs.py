@@ -97,7 +97,7 @@ def display(url: str, plan: dict[str, Any], t0: float, out: Any) -> None:
         for e in events:
             seen.append(e.id)
             if e.kind == "called" and e.at > plan["start_dt"]:
-                lag.append((arrived - e.at).total_seconds() * 1000)
+                lag.append((e.at.timestamp(), (arrived - e.at).total_seconds() * 1000))
         if events or more:
             quiet_since = None
             continue
