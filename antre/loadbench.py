@@ -136,7 +136,7 @@ def run(backend: str, *, kiosks: int, counters: int, displays: int, tickets: int
         if start_method == "forkserver":
             ctx.set_forkserver_preload(["antre.loadbench_pcs", "db", "db.queue", "db.events", "db.models",
                                         "sqlalchemy", "psycopg"])
-        out = ctx.Queue()
+        out, writers_done = ctx.Queue(), ctx.Event()
         t0 = time.time()
         # Room for every process to start before the hour begins (spawn imports everything anew).
         boot = boot if boot is not None else (3.0 if start_method == "forkserver" else 5.0) + \
@@ -152,7 +152,7 @@ def run(backend: str, *, kiosks: int, counters: int, displays: int, tickets: int
         for code in codes:
             procs.append(ctx.Process(target=pcs.counter, args=(url, code, plan, t0, out)))
         for _ in range(displays):
-            procs.append(ctx.Process(target=pcs.display, args=(url, plan, t0, out)))
+            procs.append(ctx.Process(target=pcs.display, args=(url, plan, t0, writers_done, out)))
         load_before = os.getloadavg()
         for p in procs:
             p.start()
@@ -164,6 +164,8 @@ def run(backend: str, *, kiosks: int, counters: int, displays: int, tickets: int
             except Exception:  # noqa: BLE001 - queue.Empty: a process died; reported below
                 break
             (ready if msg[0] == "ready" else results).append(msg)
+            if sum(1 for r in results if r[0] in ("kiosk", "counter")) == kiosks + len(codes):
+                writers_done.set()  # the displays read what is left, then report
         load_after = os.getloadavg()
         for p in procs:
             p.join(10)

@@ -47,6 +47,7 @@ def kiosk(url: str, services: list[str], plan: dict[str, Any], t0: float, out: A
 def counter(url: str, code: str, plan: dict[str, Any], t0: float, out: Any) -> None:
     """Calls, serves for a (compressed) service time, finishes; idles briefly on an empty queue."""
     from db import QueueEmpty, transact
+    from db.events import Listener
     from db.queue import call_next, finish, require_waiting
 
     sessions = _ready(url)
@@ -58,6 +59,7 @@ def counter(url: str, code: str, plan: dict[str, Any], t0: float, out: Any) -> N
     while time.time() < plan["start_at"]:
         time.sleep(0.01)
     idle_since = time.time()
+    listener = Listener(url)  # an officer with an empty queue presses "call" again when a ticket shows up
     while True:
         now = time.time()
         phase = "paced" if now < plan["paced_until"] else "saturated"
@@ -67,7 +69,10 @@ def counter(url: str, code: str, plan: dict[str, Any], t0: float, out: Any) -> N
         try:
             ticket = transact(sessions, lambda s: call_next(s, code), check=lambda s: require_waiting(s, code))
         except QueueEmpty:
-            time.sleep(0.05 if phase == "paced" else 0.005)
+            if phase == "paced":
+                listener.wait(0.5)  # the console shows new tickets as they come (LISTEN; a poll on SQLite)
+            else:
+                time.sleep(0.005)
             continue
         calls[phase].append((time.perf_counter() - t) * 1000)
         called.append(ticket.id)
@@ -77,37 +82,50 @@ def counter(url: str, code: str, plan: dict[str, Any], t0: float, out: Any) -> N
         transact(sessions, lambda s: finish(s, code))
         finishes[phase].append((time.perf_counter() - t) * 1000)
         idle_since = time.time()
+    listener.close()
     out.put(("counter", {"call": calls, "finish": finishes}, called))
 
 
-def display(url: str, plan: dict[str, Any], t0: float, out: Any) -> None:
-    """Follows the log as the TV does (LISTEN on PostgreSQL, a quick poll on SQLite)."""
+def display(url: str, plan: dict[str, Any], t0: float, done: Any, out: Any) -> None:
+    """Follows the log as the TV does: LISTEN on PostgreSQL; on SQLite a look at the file's size and
+    time every 20 ms and a read when it changed. Runs until every writer has stopped, then reads the rest."""
+    import os
+
     from db.events import Cursor, Listener, follow
 
     sessions = _ready(url)
     listener = Listener(url)
+    path = url.removeprefix("sqlite:///") if url.startswith("sqlite:///") else None
+
+    def signature() -> tuple[float, ...]:
+        stats = [os.stat(f) for f in (path, f"{path}-wal") if os.path.exists(f)]  # type: ignore[arg-type]
+        return tuple(x for st in stats for x in (st.st_size, st.st_mtime_ns))
+
     out.put(("ready", "display", time.time() - t0))
     cursor, seen, lag = Cursor(), [], []
-    stop_at = plan["saturated_until"] + plan["drain_idle"] + 30
-    quiet_since = None
-    while time.time() < stop_at:
+    last_look, last_read = (), 0.0
+    while True:
+        finishing = done.is_set()
         with sessions() as s:
             cursor, events, more = follow(s, cursor)
+        last_read = time.monotonic()
         arrived = datetime.now(UTC)
         for e in events:
             seen.append(e.id)
             if e.kind == "called" and e.at > plan["start_dt"]:
                 lag.append((e.at.timestamp(), (arrived - e.at).total_seconds() * 1000))
         if events or more:
-            quiet_since = None
             continue
-        if time.time() > plan["saturated_until"]:
-            quiet_since = quiet_since or time.time()
-            if time.time() - quiet_since > plan["drain_idle"] + 2:
-                break
+        if finishing:
+            break  # the writers had stopped before this read: nothing more can come
         if listener.push:
             listener.wait(0.5)
-        else:
-            time.sleep(0.02)  # the TV's SQLite file watcher looks every 40 ms
+            continue
+        while not done.is_set() and time.monotonic() - last_read < 1.0:
+            time.sleep(0.02)
+            look = signature()
+            if look != last_look:
+                last_look = look
+                break
     listener.close()
     out.put(("display", lag, seen))
