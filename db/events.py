@@ -94,11 +94,6 @@ def event_cursor(session: Session) -> Cursor:
     return Cursor(0, session.scalar(select(func.max(Event.id))) or 0)
 
 
-def last_event_id(session: Session) -> Cursor:
-    """Same as `event_cursor` (the name older callers use)."""
-    return event_cursor(session)
-
-
 def follow(session: Session, cursor: Cursor, *, limit: int = 500) -> tuple[Cursor, list[EventView], bool]:
     """The events after `cursor` that every follower can see in the same order.
 

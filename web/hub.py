@@ -204,22 +204,16 @@ class Hub:
         return self._task.get_loop()
 
     def _listen(self, loop: asyncio.AbstractEventLoop) -> None:
-        """PostgreSQL: LISTEN on the event channel and nudge the follower at each notification."""
-        import psycopg
+        """PostgreSQL: LISTEN (db.events.Listener) and nudge the follower at each commit or reconnection."""
+        from db.events import Listener
 
-        from db.events import NOTIFY_CHANNEL
-
-        dsn = self.url.set(drivername="postgresql").render_as_string(hide_password=False)
-        while not self._stop.is_set():
-            try:
-                with psycopg.connect(dsn, autocommit=True, connect_timeout=5) as conn:
-                    conn.execute(f"LISTEN {NOTIFY_CHANNEL}")
-                    while not self._stop.is_set():
-                        for _ in conn.notifies(timeout=1.0, stop_after=1):
-                            loop.call_soon_threadsafe(self._nudge_now)
-            except Exception:  # server restart: polling covers the gap, try again shortly
-                log.warning("LISTEN connection lost; polling until it is back")
-                self._stop.wait(2.0)
+        listener = Listener(self.url.render_as_string(hide_password=False))
+        try:
+            while not self._stop.is_set():
+                if listener.wait(1.0):
+                    loop.call_soon_threadsafe(self._nudge_now)
+        finally:
+            listener.close()
 
     def _nudge_now(self) -> None:
         if self._nudge is not None:
