@@ -14,7 +14,6 @@ import json
 import multiprocessing as mp
 import os
 import random
-import statistics
 import sys
 import tempfile
 import time
@@ -24,7 +23,7 @@ from typing import Any
 
 from sqlalchemy import insert, select
 
-from antre.floor import write_floor
+from antre.floor import percentiles, write_floor
 from antre.scratch import claim, mark
 from db import QueueEmpty, open_database, unit_of_work
 from db.config import apply_config, parse_config
@@ -56,9 +55,7 @@ def _prepare(url: str, folder: Path) -> None:
 
 
 def _percentiles(samples: list[float]) -> dict[str, float]:
-    ms = sorted(x * 1000 for x in samples)
-    q = statistics.quantiles(ms, n=100, method="inclusive")
-    return {"n": len(ms), "p50_ms": round(q[49], 3), "p99_ms": round(q[98], 3), "max_ms": round(ms[-1], 3)}
+    return percentiles([x * 1000 for x in samples])  # samples in seconds
 
 
 def _pause(rng: random.Random | None) -> None:
