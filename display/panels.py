@@ -1,4 +1,4 @@
-"""The information panels: now calling, previous calls, counters and waiting (the last two in pages).
+"""The information panels: the panel base, counters and waiting (in pages); the call panels are in display.calls.
 
 Every text is at least as tall as the TV's `Legibility` asks for its role (the current and the
 last calls: 40 mm letters from 10 m; anything else: 25 mm); a text that cannot be that big in
@@ -16,7 +16,7 @@ from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QPainter, QPaintEvent
 from PySide6.QtWidgets import QWidget
 
-from db.catalog import AgencyView, CallView
+from db.catalog import AgencyView
 from db.views import CounterView, ServiceQueue
 from display import paint
 from display.paint import CLOSED, HIGHLIGHT, HIGHLIGHT_INK, PANEL, PANEL_DIM, SUB, TEXT, Legibility, Role
@@ -100,148 +100,6 @@ class Panel(QWidget):
                         paint.text(p, QRectF(row.left() + x, row.top(), room - x, row.height()), english, sub_color,
                                    px=px, bold=False, align=LEFT, widget=type(self).__name__)
                 return
-
-
-class NowCalling(Panel):
-    """The call being made: ticket code and counter, as big as the panel allows; amber while it is spoken."""
-
-    heading_key = "now_calling"
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.call: CallView | None = None
-        self.agency_color = paint.PANEL
-        self.lit = False  # the highlight blink is in its bright phase
-        self.role: Role = "now"  # the code's size: "now" (~107 mm at 10 m) where the TV has room, else "call"
-        self.paints = 0  # counted for the call-to-repaint benchmark
-
-    def set_call(self, call: CallView | None, agency_color: str | None = None) -> None:
-        if call is not self.call or (agency_color or paint.PANEL) != self.agency_color:
-            self.call = call
-            self.agency_color = agency_color or paint.PANEL
-            self.update()
-
-    def set_lit(self, lit: bool) -> None:
-        if lit != self.lit:
-            self.lit = lit
-            self.update()
-
-    def agency_label(self, room: float) -> str:
-        """The agency's name if it fits at legible size, else its code, else nothing."""
-        if self.call is None:
-            return ""
-        for label in (self.call.agency_name, self.call.agency or ""):
-            if label and paint.fits(label, self.min_px(label, bold=False), room):
-                return label
-        return ""
-
-    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt's name
-        bg, ink, sub = (HIGHLIGHT, HIGHLIGHT_INK, HIGHLIGHT_INK) if self.lit else (PANEL, TEXT, SUB)
-        p, body = self.begin(bg)
-        name = type(self).__name__
-        call = self.call
-        head_h = self.head_h()
-        if call is None:
-            self.heading(p, body, [t("now_calling")], color=ink, sub_color=sub)
-            px = self.min_px(t("no_calls"), bold=False)
-            if paint.fits(t("no_calls"), px, body.width()):
-                paint.text(p, QRectF(body.left(), body.top() + head_h, body.width(), body.height() - head_h),
-                           t("no_calls"), sub, px=px, bold=False, widget=name)
-            p.end()
-            return
-        # The heading shares its line with the agency (its name when that is legible, else its code).
-        label = self.agency_label(body.width() - paint.advance(t("now_calling"), self.head_px()) - self.head_px())
-        if not label:
-            self.heading(p, body, [t("now_calling")], color=ink, sub_color=sub)
-        else:
-            px = self.head_px()
-            paint.text(p, QRectF(body.left(), body.top(), body.width(), head_h), t("now_calling"), ink, px=px,
-                       align=LEFT, widget=name)
-            lpx = self.min_px(label, bold=False)
-            paint.text(p, QRectF(body.left(), body.top(), body.width(), head_h), label, sub, px=lpx, bold=False,
-                       align=RIGHT, widget=name)
-        # Agency colour stripe: citizens learn "blue is DUKCAPIL" faster than they read.
-        area = body.adjusted(0, head_h, 0, 0)
-        stripe = QRectF(area.left(), area.top() + area.height() * 0.05, max(4.0, self.head_px() * 0.18),
-                        area.height() * 0.9)
-        paint.card(p, stripe, self.agency_color, stripe.width() / 2)
-        inner = area.adjusted(stripe.width() * 2.5, 0, 0, 0)
-        where = "→ " + tv_name(call.counter_name)
-        # The code gets the share its ~107 mm minimum needs (the window leaves the panel that room).
-        role = self.role
-        now_min, where_min = self.min_px(call.code, role), self.min_px(where, "call")
-        if role == "now" and not paint.fits(call.code, now_min, inner.width()):
-            role, now_min = "call", self.min_px(call.code, "call")  # a long code: as wide as the panel, >= 40 mm
-        code_h = inner.height() * max(0.58, now_min / (now_min + where_min))
-        where_h = inner.height() - code_h
-        code_box = QRectF(inner.left(), inner.top(), inner.width(), code_h)
-        where_box = QRectF(inner.left(), inner.top() + code_h, inner.width(), where_h)
-        code_px = max(paint.fit_px(call.code, code_box.width(), code_box.height()), now_min)
-        where_px = max(min(paint.fit_px(where, where_box.width(), where_box.height()), int(code_px * 0.8)),
-                       self.min_px(where, "call"))
-        paint.text(p, code_box, call.code, ink, px=code_px, role=role, widget=name)
-        paint.text(p, where_box, where, ink, px=where_px, role="call", widget=name)
-        p.end()
-        self.paints += 1
-
-
-class RecentCalls(Panel):
-    """The calls before the current one, newest first: ticket code in call size, the counter beside it."""
-
-    heading_key = "previous"
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.calls: tuple[CallView, ...] = ()
-        self.rows = 5  # as configured ([display] last_calls)
-        self.fit_rows = 5  # as many as the window gave room for
-        self.upcoming: frozenset[int] = frozenset()  # event ids of calls the voice has yet to say (amber)
-
-    def set_calls(self, calls: tuple[CallView, ...], rows: int) -> None:
-        self.calls, self.rows = calls[:rows], max(1, rows)
-        self.update()
-
-    def shown(self) -> tuple[CallView, ...]:
-        return self.calls[: min(self.rows, self.fit_rows)]
-
-    def row_h(self) -> float:
-        return self.min_px("A-000", "call") * 1.3
-
-    def height_for(self, rows: int) -> float:
-        """The panel height that shows `rows` calls at legible size."""
-        return self.pad() * 1.2 + self.head_h() * 1.15 + rows * self.row_h()
-
-    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
-        p, body = self.begin()
-        name = type(self).__name__
-        self.heading(p, body, [t("previous"), t("previous_short")])
-        area = body.adjusted(0, self.head_h() * 1.15, 0, 0)
-        calls = self.shown()
-        if not calls:
-            p.end()
-            return
-        row_h = min(area.height() / len(calls), self.row_h() * 1.25)
-        codes = [c.code for c in calls]
-        wheres = [tv_name(c.counter_name) for c in calls]
-        word, numbers = short_names([c.counter_name for c in calls])
-        code_px = max(paint.common_px(codes, area.width() * 0.55, row_h * 0.82), self.min_px("A", "call"))
-        code_w = max(paint.advance(c, code_px) for c in codes)
-        pad_x = row_h * 0.2
-        where_room = area.width() - 2 * pad_x - code_w - row_h * 0.3
-        where_px = max(min(code_px, paint.common_px(wheres, where_room, row_h * 0.82)), self.min_px("A"))
-        if word and not all(paint.fits(w, where_px, where_room) for w in wheres):
-            wheres = numbers  # "26" rather than "LOKET 26" cut: the counter tiles say LOKET
-        for i, call in enumerate(calls):
-            row = QRectF(area.left(), area.top() + i * row_h, area.width(), row_h)
-            if i % 2 == 0:
-                paint.card(p, row, PANEL, row_h * 0.15)
-            pad = row.adjusted(pad_x, 0, -pad_x, 0)
-            ink = HIGHLIGHT if call.event_id in self.upcoming else TEXT
-            paint.text(p, QRectF(pad.left(), pad.top(), code_w, pad.height()), call.code, ink, px=code_px,
-                       align=LEFT, role="call", widget=name)
-            paint.text(p, QRectF(pad.right() - where_room, pad.top(), where_room, pad.height()), wheres[i], SUB,
-                       px=where_px, align=RIGHT, widget=name)
-        p.end()
 
 
 @lru_cache(maxsize=256)
@@ -460,7 +318,7 @@ class WaitingBoard(PagedPanel):
             tile = grid.tile(area, i)
             if not code:  # "+3 lainnya", or "+3" where the words would be too small
                 px = self.min_px(label)
-                if not paint.fits(label, px, tile.width()):
+                if not paint.fits(label, px, tile.width()) or px * paint.LINE > tile.height() + 1:
                     label, px = label.split()[0], grid.px
                 paint.text(p, tile, label, SUB, px=px, align=LEFT, widget=name)
                 continue

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import logging
+import math
+import time
+from collections.abc import Callable
 
 from PySide6.QtCore import QRect, Qt, QTimer
 from PySide6.QtGui import QColor, QPalette
@@ -11,10 +14,12 @@ from PySide6.QtWidgets import QWidget
 from db.catalog import AgencyView, CallView, VenueView
 from db.views import ServiceQueue
 from display import paint
+from display.calls import NowCalling, RecentCalls
 from display.chrome import Banner, Header, Ticker
 from display.media import MediaPanel
-from display.paint import Legibility
-from display.panels import CounterBoard, NowCalling, RecentCalls, WaitingBoard
+from display.onscreen import OnScreen
+from display.paint import Legibility, Role
+from display.panels import CounterBoard, WaitingBoard, tv_name
 from display.settings import DisplaySettings, Filter
 from display.state import CallsUpdate
 
@@ -27,9 +32,11 @@ class DisplayWindow(QWidget):
 
     Sizes come from the TV's legibility (its pixel pitch and the viewing distance), not from
     proportions of the screen: what cannot be legible is left out or paged, never shrunk.
+    Every call stays on screen as text for at least 10 s (display.onscreen); during a burst the
+    previous calls take the paged area too. `clock` (monotonic seconds) is injectable for tests.
     """
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, *, clock: Callable[[], float] = time.monotonic) -> None:
         super().__init__(parent)
         self.setWindowTitle("Antre — Layar Panggilan")
         palette = self.palette()
@@ -53,7 +60,14 @@ class DisplayWindow(QWidget):
         self._blink.setInterval(BLINK_MS)
         self._blink.timeout.connect(self._on_blink)
         self._warnings: dict[str, str] = {}
-        self._recent: tuple[CallView, ...] = ()
+        self.onscreen = OnScreen(clock)
+        self._age_timer = QTimer(self)  # wakes when a call shown has had its 10 s
+        self._age_timer.setSingleShot(True)
+        self._age_timer.timeout.connect(self.tick)
+        self._burst = False  # more calls younger than 10 s than the usual rows: the list takes the paged area
+        self._recent_rects = (QRect(), QRect())  # the list's place: usual, during a burst
+        self._rows = (3, 3, 1)  # rows usually, rows and columns during a burst
+        self._counter_names: tuple[str, ...] = ()
         self._voice_call: CallView | None = None  # the call being spoken (shown large until the voice is idle)
         self._page: tuple[str, int] | None = None
         self._page_timer = QTimer(self)
@@ -84,8 +98,13 @@ class DisplayWindow(QWidget):
 
     def show_calls(self, update: CallsUpdate, *, highlight: bool = True) -> None:
         """New counters and latest calls; with `highlight` the newest new call blinks (no voice drives it)."""
-        self._recent = update.recent
         self.counters.set_counters(update.counters, self.colors())
+        names = tuple(c.name for c in update.counters)
+        if names != self._counter_names:  # the layout plans for the longest counter name
+            self._counter_names = names
+            self._layout()
+        self.onscreen.add(update.new)
+        self.onscreen.settle(update.recent)
         self._show_now()
         self._update_pager()
         if highlight and update.new:
@@ -94,25 +113,58 @@ class DisplayWindow(QWidget):
     def speak(self, call: CallView) -> None:
         """The voice is saying this call: it is the one shown large and highlighted, the rest stay listed."""
         self._voice_call = call
+        self.onscreen.bring(call)
         self._show_now()
         self.highlight(call)
 
     def voice_idle(self) -> None:
         """Nothing left to say: the latest call is the one shown large."""
+        self.onscreen.pinned = None
         if self._voice_call is not None:
             self._voice_call = None
+            self.onscreen.tidy()
             self._show_now()
 
+    def tick(self) -> None:
+        """A call shown has had its 10 s: it may leave, a call waiting for room may come in."""
+        self.onscreen.tidy()
+        self._show_now()
+
     def _show_now(self) -> None:
-        recent = self._recent
-        now = self._voice_call or (recent[0] if recent else None)
+        shown = self.onscreen.calls()
+        voice = self._voice_call
+        now = next((c for c in shown if voice is not None and c.ticket_id == voice.ticket_id), None)
+        now = now or (shown[0] if shown else None)
         color = self.agencies[now.agency].color if now and now.agency in self.agencies else None
         self.now_calling.set_call(now, color)
-        rest = tuple(c for c in recent if now is None or c.ticket_id != now.ticket_id)
+        rest = tuple(c for c in shown if now is None or c.ticket_id != now.ticket_id)
         # While the voice is behind, calls made after the one being said are still to come: marked.
-        self.recent.upcoming = frozenset(c.event_id for c in rest if self._voice_call is not None
-                                         and c.event_id > self._voice_call.event_id)
+        self.recent.upcoming = frozenset(c.event_id for c in rest if voice is not None
+                                         and c.event_id > voice.event_id)
+        self._set_burst(len(rest) > self._rows[0])
         self.recent.set_calls(rest, self.settings.last_calls or 1)
+        wait = self.onscreen.next_change()
+        if wait is None:
+            self._age_timer.stop()  # nothing young on screen: no timer runs
+        else:
+            self._age_timer.start(math.ceil(wait * 1000) + 20)
+
+    def _set_burst(self, burst: bool) -> None:
+        """Give the previous calls the paged area too (a burst), or give it back."""
+        if burst == self._burst:
+            return
+        self._burst = burst
+        self._place_recent()
+        if self._page is not None:
+            self._show_page(self._page)
+        self._update_pager()
+
+    def _place_recent(self) -> None:
+        rows, burst_rows, burst_cols = self._rows
+        self.recent.setGeometry(self._recent_rects[self._burst])
+        self.recent.fit_rows, self.recent.cols = (burst_rows, burst_cols) if self._burst else (rows, 1)
+        self.recent.raise_()
+        self.banner.raise_()
 
     def show_queues(self, queues: tuple[ServiceQueue, ...]) -> None:
         self.waiting.set_queues(queues, self.agencies)
@@ -175,6 +227,9 @@ class DisplayWindow(QWidget):
         return out
 
     def _update_pager(self) -> None:
+        if self._burst:
+            self._page_timer.stop()  # the paged area shows the calls until the burst is over
+            return
         pages = self.pages()
         if self._page not in pages:
             self._show_page(pages[0] if pages else ("counters", 0))
@@ -195,7 +250,7 @@ class DisplayWindow(QWidget):
         self._page = page
         kind, number = page
         for name, panel in (("counters", self.counters), ("waiting", self.waiting), ("media", self.media)):
-            panel.setVisible(kind == name)
+            panel.setVisible(kind == name and not self._burst)
         if kind == "counters":
             self.counters.set_page(number)
         elif kind == "waiting":
@@ -232,6 +287,9 @@ class DisplayWindow(QWidget):
             self._portrait(gap, top, w - gap, bottom)
         else:
             self._landscape(gap, top, w - gap, bottom)
+        self._place_recent()
+        self.onscreen.tidy()
+        self._show_now()
         self._update_pager()
         pages = self.counters.pages() if self.counters.counters else 0
         if pages > 3:
@@ -246,50 +304,66 @@ class DisplayWindow(QWidget):
                         "(--zone) helps", self.settings.tv_inches, self.width(), self.height(),
                         self.settings.viewing_distance_m, what)
 
-    def _recent_rows(self, room: float, now_min: float) -> int:
-        """As many previous calls as leave the now-calling panel its room: at least 3, at most configured."""
-        wanted = max(3, self.settings.last_calls)
-        rows = 3
-        for n in range(3, wanted + 1):
-            if room - self.recent.height_for(n) >= now_min:
-                rows = n
-        return rows
+    def _worst_call(self) -> tuple[list[str], list[str]]:
+        """The widest ticket codes (every service's prefix) and the counter names this TV may have to show."""
+        codes = [f"{s.code}-000" for a in self.agencies.values() for s in a.services] or ["A-000"]
+        return codes, list(self._counter_names) or ["Loket 00"]
 
-    def _now_min(self, role: str = "now") -> float:
-        """The now-calling panel's height for its code at `role` size ("now": ~107 mm; "call": 40 mm) and the counter."""
-        now, call = self.now_calling.min_px("A-000", role), self.now_calling.min_px("A-000", "call")  # type: ignore[arg-type]
-        if role == "call":  # as before issue 14: code and counter both at call size
-            return self.now_calling.head_h() + call * 1.25 * 2.6 + self.now_calling.pad() * 2
-        share = max(0.58, now / (now + call))  # the code's share of the panel (NowCalling.paintEvent)
-        inner = max(now * 1.25 / share, call * 1.25 / (1 - share))
-        return self.now_calling.head_h() + inner + self.now_calling.pad() * 2
+    def _size_now(self, width: float, room: float, codes: list[str], wheres: list[str]) -> float:
+        """Arrange and size the current call for a panel `width` wide with at most `room` of height; its height.
 
-    def _fit_now(self, room: float) -> None:
-        """The current call's code at ~107 mm capitals when that leaves 3 previous calls their room, else 40 mm."""
-        big = room >= self._now_min("now")
-        self.now_calling.role = "now" if big else "call"
-        if not big:
-            leg = self.legibility()
-            self._too_small(f"the current call's code is at {leg.min_mm('call'):.0f} mm capitals, not the "
-                            f"{leg.min_mm('now'):.0f} mm asked for viewers with low vision")
+        The code at ~107 mm capitals (the "now" role) where that leaves the previous calls their room.
+        Landscape 16:9 TVs get it from about 5.2 inches of diagonal per metre of viewing distance with the
+        demo venue's widest code and counter (PBB-001 beside LOKET 10): a 55" TV read from 10 m, at 1080p
+        or 4K alike (the pixels are only smaller); below that (a 50" from 10 m, a 43" from 9 m) the code is
+        as big as the room allows, never under 40 mm, and staff are told.
+        A portrait TV has the height but not the width: at 55" (1080 px wide) a code of up to five
+        characters (A-001, SA-001 needs 6) is 107 mm, a longer one is drawn as wide as the TV.
+        """
+        nc = self.now_calling
+        role: Role = "now"
+        side = nc.side_fits(width, codes, wheres, role)
+        if nc.height_for(role, side) > room:
+            role = "call"
+            side = nc.side_fits(width, codes, wheres, role)
+        nc.role, nc.side = role, side
+        leg = self.legibility()
+        if role == "now":
+            long = [c for c in codes if not side and not nc.code_fits(width, [c], "now")]
+            if long:
+                self._too_small(f"ticket codes as long as {max(long, key=len)} are drawn under "
+                                f"{leg.min_mm('now'):.0f} mm (as wide as the TV)")
+            return nc.height_for(role, side)
+        self._too_small(f"the current call's code is at {leg.min_mm('call'):.0f} mm capitals or more, not the "
+                        f"{leg.min_mm('now'):.0f} mm asked for viewers with low vision")
+        return max(nc.height_for("call", side), min(room, nc.height_for("now", side)))
+
+    def _plan_calls(self, usual: int, burst_rows: int, width: float, codes: list[str]) -> None:
+        """How many calls the list shows usually and during a burst; the 10 s rule keeps within that."""
+        usual = max(1, min(self.settings.last_calls or 1, usual))
+        cols = self.recent.columns_for(width, codes, list(self._counter_names) or ["Loket 00"])
+        self._rows = (usual, max(usual, burst_rows), cols)
+        self.onscreen.keep = 1 + usual
+        self.onscreen.capacity = 1 + max(usual, burst_rows * cols)
 
     def _landscape(self, left: int, top: int, right: int, bottom: int) -> None:
+        """A band across the top for the current call, the previous calls and the paged area side by side below."""
         gap = left
-        body_h = bottom - top
-        split = left + round((right - left - gap) * 0.5)
-        self._fit_now(body_h - gap - self.recent.height_for(3))
-        rows = self._recent_rows(body_h - gap, self._now_min(self.now_calling.role))
-        if body_h - gap - self.recent.height_for(rows) < self._now_min(self.now_calling.role):
-            # A TV too small for its distance: the current call keeps its size, fewer previous calls.
-            rows = max(1, int((body_h - gap - self._now_min("call") - self.recent.height_for(0))
-                              // self.recent.row_h()))
-            self._too_small(f"only {rows} previous call(s) fit at legible size")
-        self.recent.fit_rows = rows
-        recent_h = round(self.recent.height_for(rows))
-        now_h = body_h - recent_h - gap
-        self.now_calling.setGeometry(QRect(left, top, split - left, now_h))
-        self.recent.setGeometry(QRect(left, top + now_h + gap, split - left, recent_h))
-        paged = QRect(split + gap, top, right - split - gap, body_h)
+        width, body_h = right - left, bottom - top
+        codes, names = self._worst_call()
+        rc = self.recent
+        band_h = round(self._size_now(width, body_h - gap - rc.height_for(3), codes,
+                                      [tv_name(n) for n in names]))
+        lower_top = top + band_h + gap
+        lower_h = bottom - lower_top
+        fit = max(1, int((lower_h - rc.height_for(0)) // rc.row_h()))
+        if fit < 3:  # a TV too small for its distance: the current call keeps its size, fewer previous calls
+            self._too_small(f"only {fit} previous call(s) fit at legible size")
+        split = left + round((width - gap) * 0.5)
+        self.now_calling.setGeometry(QRect(left, top, width, band_h))
+        self._recent_rects = (QRect(left, lower_top, split - left, lower_h), QRect(left, lower_top, width, lower_h))
+        self._plan_calls(fit, fit, width, codes)
+        paged = QRect(split + gap, lower_top, right - split - gap, lower_h)
         for panel in (self.counters, self.waiting, self.media):
             panel.setGeometry(paged)
 
@@ -297,16 +371,19 @@ class DisplayWindow(QWidget):
         gap = left
         width = right - left
         body_h = bottom - top
-        self._fit_now(body_h * 0.7 - self.recent.height_for(3))  # the counters keep their third
-        now_h = max(round(self._now_min(self.now_calling.role)), round(body_h * 0.25))
+        codes, names = self._worst_call()
+        rc = self.recent
+        need = self._size_now(width, body_h * 0.7 - rc.height_for(3), codes,  # the counters keep their third
+                              [tv_name(n) for n in names])
+        now_h = max(round(need), round(body_h * 0.25))
         rows = max(3, min(self.settings.last_calls, 4))
-        if body_h - now_h - self.recent.height_for(rows) < body_h * 0.3:
+        if body_h - now_h - rc.height_for(rows) < body_h * 0.3:
             rows = 3  # the counters keep a third of the screen
-        self.recent.fit_rows = rows
-        recent_h = round(self.recent.height_for(rows))
+        recent_h = round(rc.height_for(rows))
         self.now_calling.setGeometry(QRect(left, top, width, now_h))
         y = top + now_h + gap
-        self.recent.setGeometry(QRect(left, y, width, recent_h))
+        self._recent_rects = (QRect(left, y, width, recent_h), QRect(left, y, width, bottom - y))
+        self._plan_calls(rows, int((bottom - y - rc.height_for(0)) // rc.row_h()), width, codes)
         y += recent_h + gap
         paged = QRect(left, y, width, bottom - y)
         for panel in (self.counters, self.waiting, self.media):

@@ -25,22 +25,44 @@ def _drawn(rig: Any) -> list:
         paint.RECORD = None
 
 
-def test_the_current_call_is_107_mm_from_10_m_where_the_tv_has_room(qtbot: Any, tmp_path: Path) -> None:
+@pytest.mark.parametrize(("inches", "size", "distance"), [
+    (55, (1920, 1080), 10),  # the default TV
+    (65, (3840, 2160), 10),
+    (65, (1920, 1080), 12),
+])
+def test_the_current_call_is_107_mm_from_10_m_on_the_default_tv_and_bigger(
+        qtbot: Any, tmp_path: Path, inches: int, size: tuple[int, int], distance: int) -> None:
+    """The full demo venue (18 agencies, 26 counters): the current call's code at >= 10.7 mm a metre of
+    distance, its counter and at least 3 previous calls at >= 4 mm a metre, every other text at >= 2.5 mm
+    a metre, nothing cut, on every page of the paged area."""
+    from display import paint
     from display.screens import Rig, seed
 
-    url = seed(tmp_path, display={"tv_inches": 65, "viewing_distance_m": 10})
-    rig = Rig(url, (1920, 1080))
+    url = seed(tmp_path, display={"tv_inches": inches, "viewing_distance_m": distance})
+    rig = Rig(url, size)
     try:
         leg = rig.window.legibility()
+        assert (rig.window.now_calling.role, rig.window.now_calling.side) == ("now", True)
+        assert rig.window.now_calling.width() > 0.9 * size[0]  # a band across the TV
+        assert len(rig.window.counters.counters) == 26 and len(rig.window.agencies) == 18
         drawn = _drawn(rig)
+        for _ in rig.window.pages():
+            rig.window.turn_page()
+            drawn += _drawn(rig)
+        if distance == 10:
+            assert rig.window.counters.pages() <= 3  # 65" from 12 m is near the limit: 4 pages, said in the log
     finally:
         rig.close()
     now = [d for d in drawn if d.role == "now"]
     assert now, "the current call's code was not drawn at its own size"
     for d in now:
-        assert leg.mm(d.text, d.px, d.bold) >= 107 - 0.05, f"{d.text!r}: {leg.mm(d.text, d.px, d.bold):.1f} mm"
-        assert d.advance <= d.width + 0.5 and d.px * 1.17 <= d.height + 1, f"{d.text!r} is cut"
-    previous = {d.text for d in drawn if d.role == "call" and "-" in d.text}
+        assert leg.mm(d.text, d.px, d.bold) >= 107 * distance / 10 - 0.05, f"{d.text!r}: {leg.mm(d.text, d.px):.1f} mm"
+    for d in drawn:
+        assert leg.mm(d.text, d.px, d.bold) >= leg.min_mm(d.role) - 0.05, f"{d.widget} {d.text!r}"
+        assert d.advance <= d.width + 0.5 and d.px * paint.LINE <= d.height + 1, f"{d.widget} {d.text!r} is cut"
+    counter = [d for d in drawn if d.widget == "NowCalling" and "LOKET" in d.text]
+    assert counter and all(leg.mm(d.text, d.px) >= 4 * distance - 0.05 for d in counter)
+    previous = {d.text for d in drawn if d.widget == "RecentCalls" and d.role == "call"}
     assert len(previous) >= 3, previous  # and still three previous calls at 40 mm
 
 
@@ -48,7 +70,7 @@ def test_a_tv_without_room_for_107_mm_keeps_40_mm_and_tells_staff(
         qtbot: Any, tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
     from display.screens import Rig, seed
 
-    url = seed(tmp_path)  # 55" at 1920x1080 from 10 m: 107 mm and three previous calls do not both fit
+    url = seed(tmp_path, display={"tv_inches": 50})  # 50" from 10 m: 107 mm and three previous calls do not fit
     rig = Rig(url, (1920, 1080))
     try:
         caplog.set_level("WARNING", logger="display")
@@ -63,6 +85,23 @@ def test_a_tv_without_room_for_107_mm_keeps_40_mm_and_tells_staff(
     assert "not the 107 mm asked for viewers with low vision" in caplog.text
     codes = [d for d in drawn if d.widget == "NowCalling" and "-" in d.text]
     assert codes and all(leg.mm(d.text, d.px, d.bold) >= 40 - 0.05 for d in codes)
+    assert len({d.text for d in drawn if d.widget == "RecentCalls" and d.role == "call"}) >= 3
+
+
+def test_a_portrait_tv_says_which_codes_cannot_be_107_mm(
+        qtbot: Any, tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    from display.screens import Rig, seed
+
+    url = seed(tmp_path)
+    rig = Rig(url, (1080, 1920))
+    try:
+        caplog.set_level("WARNING", logger="display")
+        rig.window._warned.clear()
+        rig.window._layout()
+        assert (rig.window.now_calling.role, rig.window.now_calling.side) == ("now", False)
+    finally:
+        rig.close()
+    assert "ticket codes as long as" in caplog.text and "drawn under 107 mm" in caplog.text
 
 
 def test_the_highlight_flashes_at_most_three_times_a_second_and_the_call_stays_as_text(
