@@ -58,10 +58,16 @@ def relaxed_venue(path: Path, display: dict[str, Any] | None = None) -> Any:
     return cfg.model_copy(update=update)
 
 
-def seed(folder: Path, *, display: dict[str, Any] | None = None) -> str:
-    """A demo database mid-morning: tickets waiting, most counters serving, a few closed."""
-    url = f"sqlite:///{folder / 'antre.sqlite3'}"
-    sessions = open_database(url, create=True)
+def seed(folder: Path, *, display: dict[str, Any] | None = None, url: str | None = None) -> str:
+    """A demo database mid-morning: tickets waiting, most counters serving, a few closed.
+
+    In a new SQLite file in `folder`, or in the database at `url` (its schema already made).
+    """
+    if url is None:
+        url = f"sqlite:///{folder / 'antre.sqlite3'}"
+        sessions = open_database(url, create=True)
+    else:
+        sessions = open_database(url)
     cfg = relaxed_venue(DEMO, display)
     with unit_of_work(sessions) as s:
         apply_config(s, cfg, base=DEMO.parent)
