@@ -189,6 +189,29 @@ def render_all(outdir: Path) -> list[Path]:
             rig.window._show_page(("media", 0))
             out.append(rig.grab(target / f"{name}.png"))
             rig.close()
+        out += _burst(folder / "burst-db", target)
+    return out
+
+
+def _burst(folder: Path, target: Path) -> list[Path]:
+    """Ten counters calling at once (the doors open): the calls take the paged area for their 10 s."""
+    folder.mkdir()
+    url = seed(folder)
+    shots = {"1920x1080-burst": (1920, 1080), "3840x2160-burst": (3840, 2160)}
+    rigs = {name: Rig(url, size) for name, size in shots.items()}
+    sessions = open_database(url)
+    with unit_of_work(sessions) as s:
+        counters = [(c.code, c.services[0]) for c in counter_views(s) if c.is_open and c.services][:10]
+    for code, service in counters:
+        _try(sessions, lambda s, c=code: finish(s, c))
+        _try(sessions, lambda s, v=service: issue_ticket(s, v))
+        _try(sessions, lambda s, c=code: call_next(s, c))
+    sessions.kw["bind"].dispose()
+    out = []
+    for name, rig in rigs.items():
+        wait_until(lambda r=rig: r.window.onscreen.young() >= len(counters))  # type: ignore[misc]
+        out.append(rig.grab(target / f"{name}.png"))
+        rig.close()
     return out
 
 

@@ -13,13 +13,13 @@ from PySide6.QtWidgets import QWidget
 
 from db.catalog import AgencyView, CallView, VenueView
 from db.views import ServiceQueue
-from display import paint
+from display import layout, paint
 from display.calls import NowCalling, RecentCalls
 from display.chrome import Banner, Header, Ticker
 from display.media import MediaPanel
 from display.onscreen import OnScreen
-from display.paint import Legibility, Role
-from display.panels import CounterBoard, WaitingBoard, tv_name
+from display.paint import Legibility
+from display.panels import CounterBoard, WaitingBoard
 from display.settings import DisplaySettings, Filter
 from display.state import CallsUpdate
 
@@ -65,8 +65,7 @@ class DisplayWindow(QWidget):
         self._age_timer.setSingleShot(True)
         self._age_timer.timeout.connect(self.tick)
         self._burst = False  # more calls younger than 10 s than the usual rows: the list takes the paged area
-        self._recent_rects = (QRect(), QRect())  # the list's place: usual, during a burst
-        self._rows = (3, 3, 1)  # rows usually, rows and columns during a burst
+        self._plan: layout.Plan | None = None  # where the panels go (display.layout)
         self._counter_names: tuple[str, ...] = ()
         self._voice_call: CallView | None = None  # the call being spoken (shown large until the voice is idle)
         self._page: tuple[str, int] | None = None
@@ -141,7 +140,7 @@ class DisplayWindow(QWidget):
         # While the voice is behind, calls made after the one being said are still to come: marked.
         self.recent.upcoming = frozenset(c.event_id for c in rest if voice is not None
                                          and c.event_id > voice.event_id)
-        self._set_burst(len(rest) > self._rows[0])
+        self._set_burst(len(rest) > self.onscreen.keep - 1)
         self.recent.set_calls(rest, self.settings.last_calls or 1)
         wait = self.onscreen.next_change()
         if wait is None:
@@ -160,9 +159,12 @@ class DisplayWindow(QWidget):
         self._update_pager()
 
     def _place_recent(self) -> None:
-        rows, burst_rows, burst_cols = self._rows
-        self.recent.setGeometry(self._recent_rects[self._burst])
-        self.recent.fit_rows, self.recent.cols = (burst_rows, burst_cols) if self._burst else (rows, 1)
+        plan = self._plan
+        if plan is None:
+            return
+        self.recent.setGeometry(plan.burst if self._burst else plan.recent)
+        self.recent.fit_rows, self.recent.cols = ((plan.burst_rows, plan.burst_cols) if self._burst
+                                                  else (self.onscreen.keep - 1, 1))
         self.recent.raise_()
         self.banner.raise_()
 
@@ -283,17 +285,35 @@ class DisplayWindow(QWidget):
         top = header_h + gap // 2
         bottom = h - ticker_h - gap
         self.banner.setGeometry(0, 0, w, header_h)
+        codes, names = layout.worst_case([f"{s.code}-000" for a in self.agencies.values() for s in a.services],
+                                         list(self._counter_names))
+        area = QRect(gap, top, w - 2 * gap, bottom - top)
         if h > w:
-            self._portrait(gap, top, w - gap, bottom)
+            plan = layout.portrait(self.now_calling, self.recent, leg, area, gap, codes, names,
+                                   self.settings.last_calls)
         else:
-            self._landscape(gap, top, w - gap, bottom)
-        self._place_recent()
+            plan = layout.landscape(self.now_calling, self.recent, leg, area, gap, codes, names)
+        self._apply(plan)
         self.onscreen.tidy()
         self._show_now()
         self._update_pager()
         pages = self.counters.pages() if self.counters.counters else 0
         if pages > 3:
             self._too_small(f"the {len(self.counters.counters)} counters need {pages} pages")
+
+    def _apply(self, plan: layout.Plan) -> None:
+        self._plan = plan
+        self.now_calling.role, self.now_calling.side = plan.role, plan.side
+        self.now_calling.setGeometry(plan.now)
+        for panel in (self.counters, self.waiting, self.media):
+            panel.setGeometry(plan.paged)
+        for problem in plan.problems:
+            self._too_small(problem)
+        # How many calls the list shows usually and during a burst: the 10 s rule keeps within that.
+        usual = max(1, min(self.settings.last_calls or 1, plan.rows))
+        self.onscreen.keep = 1 + usual
+        self.onscreen.capacity = 1 + max(usual, plan.burst_rows * plan.burst_cols)
+        self._place_recent()
 
     def _too_small(self, what: str) -> None:
         """Tell staff (once per size) that this TV cannot show everything legibly from the configured distance."""
@@ -303,91 +323,6 @@ class DisplayWindow(QWidget):
             log.warning("%g\" TV at %dx%d read from %g m: %s; a bigger TV, a nearer seat or a TV per floor "
                         "(--zone) helps", self.settings.tv_inches, self.width(), self.height(),
                         self.settings.viewing_distance_m, what)
-
-    def _worst_call(self) -> tuple[list[str], list[str]]:
-        """The widest ticket codes (every service's prefix) and the counter names this TV may have to show."""
-        codes = [f"{s.code}-000" for a in self.agencies.values() for s in a.services] or ["A-000"]
-        return codes, list(self._counter_names) or ["Loket 00"]
-
-    def _size_now(self, width: float, room: float, codes: list[str], wheres: list[str]) -> float:
-        """Arrange and size the current call for a panel `width` wide with at most `room` of height; its height.
-
-        The code at ~107 mm capitals (the "now" role) where that leaves the previous calls their room.
-        Landscape 16:9 TVs get it from about 5.2 inches of diagonal per metre of viewing distance with the
-        demo venue's widest code and counter (PBB-001 beside LOKET 10): a 55" TV read from 10 m, at 1080p
-        or 4K alike (the pixels are only smaller); below that (a 50" from 10 m, a 43" from 9 m) the code is
-        as big as the room allows, never under 40 mm, and staff are told.
-        A portrait TV has the height but not the width: at 55" (1080 px wide) a code of up to five
-        characters (A-001, SA-001 needs 6) is 107 mm, a longer one is drawn as wide as the TV.
-        """
-        nc = self.now_calling
-        role: Role = "now"
-        side = nc.side_fits(width, codes, wheres, role)
-        if nc.height_for(role, side) > room:
-            role = "call"
-            side = nc.side_fits(width, codes, wheres, role)
-        nc.role, nc.side = role, side
-        leg = self.legibility()
-        if role == "now":
-            long = [c for c in codes if not side and not nc.code_fits(width, [c], "now")]
-            if long:
-                self._too_small(f"ticket codes as long as {max(long, key=len)} are drawn under "
-                                f"{leg.min_mm('now'):.0f} mm (as wide as the TV)")
-            return nc.height_for(role, side)
-        self._too_small(f"the current call's code is at {leg.min_mm('call'):.0f} mm capitals or more, not the "
-                        f"{leg.min_mm('now'):.0f} mm asked for viewers with low vision")
-        return max(nc.height_for("call", side), min(room, nc.height_for("now", side)))
-
-    def _plan_calls(self, usual: int, burst_rows: int, width: float, codes: list[str]) -> None:
-        """How many calls the list shows usually and during a burst; the 10 s rule keeps within that."""
-        usual = max(1, min(self.settings.last_calls or 1, usual))
-        cols = self.recent.columns_for(width, codes, list(self._counter_names) or ["Loket 00"])
-        self._rows = (usual, max(usual, burst_rows), cols)
-        self.onscreen.keep = 1 + usual
-        self.onscreen.capacity = 1 + max(usual, burst_rows * cols)
-
-    def _landscape(self, left: int, top: int, right: int, bottom: int) -> None:
-        """A band across the top for the current call, the previous calls and the paged area side by side below."""
-        gap = left
-        width, body_h = right - left, bottom - top
-        codes, names = self._worst_call()
-        rc = self.recent
-        band_h = round(self._size_now(width, body_h - gap - rc.height_for(3), codes,
-                                      [tv_name(n) for n in names]))
-        lower_top = top + band_h + gap
-        lower_h = bottom - lower_top
-        fit = max(1, int((lower_h - rc.height_for(0)) // rc.row_h()))
-        if fit < 3:  # a TV too small for its distance: the current call keeps its size, fewer previous calls
-            self._too_small(f"only {fit} previous call(s) fit at legible size")
-        split = left + round((width - gap) * 0.5)
-        self.now_calling.setGeometry(QRect(left, top, width, band_h))
-        self._recent_rects = (QRect(left, lower_top, split - left, lower_h), QRect(left, lower_top, width, lower_h))
-        self._plan_calls(fit, fit, width, codes)
-        paged = QRect(split + gap, lower_top, right - split - gap, lower_h)
-        for panel in (self.counters, self.waiting, self.media):
-            panel.setGeometry(paged)
-
-    def _portrait(self, left: int, top: int, right: int, bottom: int) -> None:
-        gap = left
-        width = right - left
-        body_h = bottom - top
-        codes, names = self._worst_call()
-        rc = self.recent
-        need = self._size_now(width, body_h * 0.7 - rc.height_for(3), codes,  # the counters keep their third
-                              [tv_name(n) for n in names])
-        now_h = max(round(need), round(body_h * 0.25))
-        rows = max(3, min(self.settings.last_calls, 4))
-        if body_h - now_h - rc.height_for(rows) < body_h * 0.3:
-            rows = 3  # the counters keep a third of the screen
-        recent_h = round(rc.height_for(rows))
-        self.now_calling.setGeometry(QRect(left, top, width, now_h))
-        y = top + now_h + gap
-        self._recent_rects = (QRect(left, y, width, recent_h), QRect(left, y, width, bottom - y))
-        self._plan_calls(rows, int((bottom - y - rc.height_for(0)) // rc.row_h()), width, codes)
-        y += recent_h + gap
-        paged = QRect(left, y, width, bottom - y)
-        for panel in (self.counters, self.waiting, self.media):
-            panel.setGeometry(paged)
 
     def keyPressEvent(self, event: object) -> None:  # noqa: N802
         # Escape leaves full screen (a technician at the TV with a keyboard); the app keeps running.

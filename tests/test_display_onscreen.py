@@ -7,6 +7,7 @@ the real window over a database.
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from itertools import pairwise
 
 from db.catalog import CallView
 from display.onscreen import OnScreen
@@ -75,7 +76,7 @@ def test_more_calls_than_the_screen_holds_wait_their_turn_in_call_order_and_none
     assert first_seen == [f"A-{n:03d}" for n in range(1, 31)]  # they appear in call order
     for code, times in seen.items():
         assert shown_for(times) >= 10 - 1e-6, code
-        assert all(b - a <= 0.1 + 1e-6 for a, b in zip(times, times[1:], strict=False)), f"{code} had a gap"
+        assert all(b - a <= 0.1 + 1e-6 for a, b in pairwise(times)), f"{code} had a gap"
     assert len(screen.calls()) <= 7 and not screen.waiting()
     # 30 calls, 7 at a time, each 10 s: the last appears after about 40 s, not before 30 s
     assert 30 <= seen["A-030"][0] <= 45

@@ -32,6 +32,7 @@ def test_every_screen_renders_at_its_size_and_is_not_blank(qtbot: Any, tmp_path:
     amber = sum(new_call.pixelColor(x, y).name() == "#ffc400" for x in range(40, 900, 20) for y in range(130, 480, 20))
     assert amber > 0.5 * 43 * 18  # the now-calling panel lit amber
     assert {"1920x1080-counters-2.png", "1920x1080-waiting-1.png", "portrait-1080x1920-counters-2.png"} <= names
+    assert {"1920x1080-burst.png", "3840x2160-burst.png"} <= names  # ten calls at once: the list takes the pages
 
 
 def test_display_settings_defaults_and_values() -> None:
