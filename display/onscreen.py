@@ -44,8 +44,10 @@ class OnScreen:
         self.keep = 4  # the current call and the usual rows of previous calls (set by the window's layout)
         self.capacity = 4  # the most the screen can show at legible size (set by the window's layout)
         self.pinned: int | None = None  # ticket id of the call being said: it stays while it is said
+        self.waited: dict[str, float] = {}  # code -> seconds it waited for room (only calls that had to)
         self._shown: list[Shown] = []
         self._waiting: deque[CallView] = deque()
+        self._arrived: dict[int, float] = {}  # event id -> when a call now waiting arrived
 
     def calls(self) -> tuple[CallView, ...]:
         """The calls to show, newest first."""
@@ -71,13 +73,15 @@ class OnScreen:
     def add(self, calls: Iterable[CallView]) -> bool:
         """New calls, oldest first: each appears now (or waits for room) and stays at least `min_seconds`."""
         changed = False
+        now = self.clock()
         for call in calls:
             if self._has(call) and self._event(call.ticket_id) >= call.event_id:
                 continue  # already known (a reload gave it again)
             self._drop(call.ticket_id)
             self._waiting.append(call)
+            self._arrived[call.event_id] = now
             changed = True
-        return self.tidy() or changed
+        return self.tidy(now) or changed
 
     def bring(self, call: CallView) -> bool:
         """The voice says this call: it is shown (again, if it had left), ahead of any call waiting for room."""
@@ -91,14 +95,18 @@ class OnScreen:
         self.tidy()
         return True
 
-    def tidy(self) -> bool:
+    def tidy(self, now: float | None = None) -> bool:
         """Drop calls that have had their time and are not among the newest `keep`; let waiting calls in."""
-        now = self.clock()
+        now = self.clock() if now is None else now
         before = [s.call.event_id for s in self._shown]
         self._shown = [s for i, s in enumerate(self._shown)
                        if i < self.keep or now - s.since < self.min_seconds or s.call.ticket_id == self.pinned]
         while self._waiting and len(self._shown) < max(1, self.capacity):
-            self._shown.append(Shown(self._waiting.popleft(), now))
+            call = self._waiting.popleft()
+            wait = now - self._arrived.pop(call.event_id, now)
+            if wait > 0:
+                self.waited[call.code] = wait
+            self._shown.append(Shown(call, now))
             self._sort()
             # The newest `keep` must include the calls just let in: an old call may now leave.
             self._shown = [s for i, s in enumerate(self._shown)

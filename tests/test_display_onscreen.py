@@ -61,6 +61,7 @@ def test_a_burst_of_ten_within_2_s_keeps_every_call_10_s_then_returns_to_the_usu
         assert len(times) >= 100  # every step of its first 10 s
     assert [c.code for c in screen.calls()] == ["A-010", "A-009", "A-008", "A-007", "A-006"]  # the usual 5
     assert screen.next_change() is None and screen.young() == 0
+    assert not screen.waited  # 13 fit at once: nobody waited for room
 
 
 def test_more_calls_than_the_screen_holds_wait_their_turn_in_call_order_and_none_is_dropped() -> None:
@@ -78,6 +79,8 @@ def test_more_calls_than_the_screen_holds_wait_their_turn_in_call_order_and_none
         assert shown_for(times) >= 10 - 1e-6, code
         assert all(b - a <= 0.1 + 1e-6 for a, b in pairwise(times)), f"{code} had a gap"
     assert len(screen.calls()) <= 7 and not screen.waiting()
+    assert sorted(screen.waited) == [f"A-{n:03d}" for n in range(8, 31)]  # the first 7 had room at once
+    assert abs(screen.waited["A-030"] - (seen["A-030"][0] - 2.9)) < 1e-6  # it came at 2.9 s
     # 30 calls, 7 at a time, each 10 s: the last appears after about 40 s, not before 30 s
     assert 30 <= seen["A-030"][0] <= 45
 
