@@ -192,6 +192,7 @@ class RecentCalls(Panel):
         self.fit_rows = 5  # rows per column, as many as the window gave room for
         self.cols = 1
         self.upcoming: frozenset[int] = frozenset()  # event ids of calls the voice has yet to say (amber)
+        self.to_come = 0  # calls waiting for room on the screen (they appear as older ones have had their 10 s)
 
     def set_calls(self, calls: tuple[CallView, ...], rows: int) -> None:
         """The calls to list (the window passes exactly those it keeps on screen); `rows` is the configured count."""
@@ -224,7 +225,8 @@ class RecentCalls(Panel):
 
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
         p, body = self.begin()
-        self.heading(p, body, [t("previous"), t("previous_short")])
+        self.heading(p, body, [t("previous"), t("previous_short")],
+                     right=t("to_come", n=self.to_come) if self.to_come else "")
         area = body.adjusted(0, self.head_h() * 1.15, 0, 0)
         calls = self.shown()
         if calls:

@@ -13,6 +13,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "idle": ("—", ""),
     "previous": ("PANGGILAN SEBELUMNYA", "Previous calls"),
     "previous_short": ("SEBELUMNYA", "Previous"),
+    "to_come": ("+{n} MENYUSUL", "+{n} to come"),  # calls waiting for room on the screen (a burst)
     "waiting": ("MENUNGGU", "Waiting"),
     "waiting_none": ("Tidak ada antrean", "Nobody waiting"),
     "more": ("+{n} lainnya", "+{n} more"),

@@ -141,6 +141,7 @@ class DisplayWindow(QWidget):
         self.recent.upcoming = frozenset(c.event_id for c in rest if voice is not None
                                          and c.event_id > voice.event_id)
         self._set_burst(len(rest) > self.onscreen.keep - 1)
+        self.recent.to_come = len(self.onscreen.waiting())
         self.recent.set_calls(rest, self.settings.last_calls or 1)
         wait = self.onscreen.next_change()
         if wait is None:

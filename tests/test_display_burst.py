@@ -135,3 +135,48 @@ def test_ten_counters_calling_within_2_s_each_call_stays_10_s_and_none_is_droppe
     assert announced == calls  # the voice said every call, in call order
     # The burst is over: the usual rows again, the counters back in the paged area.
     assert not window._burst and len(window.onscreen.calls()) == window.onscreen.keep
+
+
+def test_more_calls_than_the_tv_holds_wait_their_turn_and_the_list_says_how_many_are_to_come(
+        qtbot: Any, tmp_path: Path) -> None:
+    """Twenty calls at once on the default 55" TV (room for 13 at legible size): 7 wait, and say so."""
+    from datetime import UTC, datetime
+
+    from db.catalog import CallView
+    from display import paint
+    from display.screens import Rig
+    from display.state import CallsUpdate
+
+    rig = Rig(seed(tmp_path), (1920, 1080))
+    try:
+        window = rig.window
+        clock = Clock()
+        window.onscreen.clock = clock
+        counters = window.counters.counters
+        assert window.onscreen.capacity == 13
+        calls = [CallView(10_000 + i, datetime.now(UTC), False, 10_000 + i, f"Z-{i + 1:03d}", "Z", "DUKCAPIL",
+                          "Dinas Kependudukan", counters[i % 26].code, counters[i % 26].name, "Lantai 1")
+                 for i in range(20)]
+        window.show_calls(CallsUpdate(tuple(calls), (), counters), highlight=False)
+        leg = window.legibility()
+        codes = {c.code for c in calls}
+        seen: set[str] = set()
+        for second in range(0, 31):
+            clock.now = 5000.0 + second
+            window.tick()
+            paint.RECORD = []
+            window.recent.grab()
+            window.now_calling.grab()
+            drawn, paint.RECORD = paint.RECORD, None
+            seen |= {d.text for d in drawn if d.text in codes}
+            if second == 0:
+                assert {d.text for d in drawn} >= {"+7 MENYUSUL"}
+                assert len({d.text for d in drawn if d.text in codes}) == 13
+            for d in drawn:
+                assert leg.mm(d.text, d.px, d.bold) >= leg.min_mm(d.role) - 0.05, d
+                assert d.advance <= d.width + 0.5 and d.px * paint.LINE <= d.height + 1, d
+    finally:
+        paint.RECORD = None
+        rig.close()
+    assert seen == codes  # none dropped: the seven appeared once the first had had their 10 s
+    assert sorted(window.onscreen.waited) == [f"Z-{n:03d}" for n in range(14, 21)]
