@@ -130,6 +130,8 @@ def test_every_text_is_legible_from_the_farthest_seat_with_the_full_demo_venue(q
             assert line <= d.height + 1, f"{size} {d.widget} {d.text!r} runs over its box ({line:.0f} > {d.height:.0f})"
         calls = {d.text for d in drawn if d.role in ("now", "call") and "-" in d.text}
         assert len(calls) >= 4, f"{size}: the current call and at least 3 before it, got {calls}"
+        now = [d for d in drawn if d.role == "now"]  # the current call's code at ~107 mm (issue 14)
+        assert now and all(leg.mm(d.text, d.px) >= leg.min_mm("now") - 0.05 for d in now), size
         assert {str(n) for n in range(1, 27)} <= tiles, f"{size}: counters missing from the pages"
         assert any(d.widget == "Ticker" for d in drawn) and any(d.widget == "Header" for d in drawn)
 
