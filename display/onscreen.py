@@ -105,6 +105,8 @@ class OnScreen:
             call = self._waiting.popleft()
             wait = now - self._arrived.pop(call.event_id, now)
             if wait > 0:
+                if len(self.waited) >= 1000:  # a display runs for weeks: keep the latest only
+                    self.waited.pop(next(iter(self.waited)))
                 self.waited[call.code] = wait
             self._shown.append(Shown(call, now))
             self._sort()
@@ -137,6 +139,7 @@ class OnScreen:
         self._shown = [s for s in self._shown if s.call.ticket_id != ticket_id]
         for c in [c for c in self._waiting if c.ticket_id == ticket_id]:
             self._waiting.remove(c)
+            self._arrived.pop(c.event_id, None)
 
     def _sort(self) -> None:
         self._shown.sort(key=lambda s: -s.call.event_id)
