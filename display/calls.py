@@ -129,7 +129,14 @@ class NowCalling(Panel):
         inner = area.adjusted(stripe.width() * 2.5, 0, 0, 0)
         where = "→ " + tv_name(call.counter_name)
         if not (self.side and self._paint_side(p, inner, call.code, where, ink, sub)):
-            self._heading_line(p, QRectF(body.left(), body.top(), body.width(), self.head_h()), ink, sub)
+            if self.side:  # planned side by side, but this call does not fit that way: stacked beside the stripe
+                self._heading_line(p, QRectF(inner.left(), inner.top(), inner.width(), self.head_h()), ink, sub)
+                inner = inner.adjusted(0, self.head_h(), 0, 0)
+            else:
+                self._heading_line(p, QRectF(body.left(), body.top(), body.width(), self.head_h()), ink, sub)
+            # A counter name too long for the TV at 40 mm: without the arrow, else the counter's code.
+            options = [where, where.removeprefix("→ "), "→ " + call.counter.upper(), call.counter.upper()]
+            where = next((w for w in options if paint.fits(w, self.min_px(w, "call"), inner.width())), options[-1])
             self._paint_stacked(p, inner, call.code, where, ink)
         p.end()
         self.paints += 1
@@ -161,8 +168,9 @@ class NowCalling(Panel):
     def _paint_stacked(self, p: QPainter, inner: QRectF, code: str, where: str, ink: str) -> None:
         role = self.role
         code_min, where_min = self.min_px(code, role), self.min_px(where, "call")
-        if not paint.fits(code, code_min, inner.width()):
-            role, code_min = "call", self.min_px(code, "call")  # a long code: as wide as the panel, >= 40 mm
+        if (not paint.fits(code, code_min, inner.width())  # a long code: as wide as the panel, >= 40 mm
+                or inner.height() - where_min * CODE_LINE < code_min * CODE_LINE):  # a band planned side by side
+            role, code_min = "call", self.min_px(code, "call")
         where_h = max(where_min * CODE_LINE, inner.height() * 0.32)
         if inner.height() - where_h < code_min * CODE_LINE:
             where_h = max(where_min * CODE_LINE, inner.height() - code_min * CODE_LINE)

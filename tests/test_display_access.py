@@ -135,3 +135,31 @@ def test_the_highlight_flashes_at_most_three_times_a_second_and_the_call_stays_a
         assert rig.window.now_calling.call is call  # after the highlight the call is still shown as text
     finally:
         rig.close()
+
+
+def test_a_counter_name_too_long_for_the_band_is_neither_cut_nor_shrunk(qtbot: Any, tmp_path: Path) -> None:
+    """A call from a counter whose name the layout did not plan for (renamed since): stacked, still legible."""
+    from dataclasses import replace
+
+    from display import paint
+    from display.screens import Rig, seed
+    from display.state import CallsUpdate
+
+    rig = Rig(seed(tmp_path), (1920, 1080))
+    try:
+        window = rig.window
+        leg = window.legibility()
+        assert window.now_calling.side
+        for name in ("Loket Prioritas Lansia 12", "Loket Pelayanan Prioritas Lansia dan Disabilitas Nomor 12"):
+            call = replace(window.now_calling.call, event_id=99_000 + len(name), ticket_id=99_000 + len(name),
+                           counter_name=name)
+            window.show_calls(CallsUpdate((call,), (), window.counters.counters), highlight=False)
+            assert window.now_calling.call == call
+            drawn = [d for d in _drawn(rig) if d.widget == "NowCalling"]
+            assert any(d.text == call.code for d in drawn)
+            assert any(d.role == "call" and d.text != call.code for d in drawn)  # the counter, in some form
+            for d in drawn:
+                assert leg.mm(d.text, d.px, d.bold) >= leg.min_mm(d.role) - 0.05, d
+                assert d.advance <= d.width + 0.5 and d.px * paint.LINE <= d.height + 1, d
+    finally:
+        rig.close()
