@@ -4,6 +4,7 @@ still be compared (as a ratio)."""
 
 from __future__ import annotations
 
+import os
 import statistics
 import time
 from pathlib import Path
@@ -45,11 +46,18 @@ def write_floor(url: str, folder: Path, n: int = 300) -> dict[str, float]:
 
         with psycopg.connect(host=parsed.host, port=parsed.port, dbname=parsed.database, user=parsed.username,
                              password=parsed.password) as conn:
-            conn.execute("CREATE TEMPORARY TABLE f (x integer)")
+            # A logged table, not a temporary one: its commit waits for the WAL flush as Antre's do.
+            table = f"antre_floor_{os.getpid()}"
+            conn.execute(f"CREATE TABLE {table} (x integer)")
             conn.commit()
-            for i in range(n):
-                t = time.perf_counter()
-                conn.execute("INSERT INTO f VALUES (%s)", (i,))  # BEGIN, INSERT, COMMIT: three round trips
+            try:
+                for i in range(n):
+                    t = time.perf_counter()
+                    conn.execute(f"INSERT INTO {table} VALUES (%s)", (i,))  # BEGIN, INSERT, COMMIT: 3 round trips
+                    conn.commit()
+                    samples.append((time.perf_counter() - t) * 1000)
+            finally:
+                conn.rollback()
+                conn.execute(f"DROP TABLE {table}")
                 conn.commit()
-                samples.append((time.perf_counter() - t) * 1000)
     return percentiles(samples)

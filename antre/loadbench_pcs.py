@@ -17,9 +17,11 @@ def _ready(url: str) -> Any:
 def kiosk(url: str, services: list[str], plan: dict[str, Any], t0: float, out: Any) -> None:
     """Issues tickets at the planned times (paced), then back to back (saturated)."""
     from db import Refused, transact
-    from db.queue import issue_ticket
+    from db.queue import issue_ticket, prepare_issuing
 
     sessions = _ready(url)
+    with sessions() as s:
+        prepare_issuing(s)  # the kiosk app does this as it loads its catalogue
     out.put(("ready", "kiosk", time.time() - t0))
     rng = random.Random(plan["seed"])
     samples: dict[str, list[float]] = {"paced": [], "saturated": []}
@@ -48,9 +50,11 @@ def counter(url: str, code: str, plan: dict[str, Any], t0: float, out: Any) -> N
     """Calls, serves for a (compressed) service time, finishes; idles briefly on an empty queue."""
     from db import QueueEmpty, transact
     from db.events import Listener
-    from db.queue import call_next, finish, require_waiting
+    from db.queue import call_next, counter_service_ids, finish, require_waiting
 
     sessions = _ready(url)
+    with sessions() as s:
+        mine = counter_service_ids(s, code)
     out.put(("ready", "counter", time.time() - t0))
     rng = random.Random(code)
     calls: dict[str, list[float]] = {"paced": [], "saturated": []}
@@ -70,7 +74,9 @@ def counter(url: str, code: str, plan: dict[str, Any], t0: float, out: Any) -> N
             ticket = transact(sessions, lambda s: call_next(s, code), check=lambda s: require_waiting(s, code))
         except QueueEmpty:
             if phase == "paced":
-                listener.wait(0.5)  # the console shows new tickets as they come (LISTEN; a poll on SQLite)
+                # The console shows new tickets as they come: LISTEN for this counter's services (a
+                # look every 3 s covers a lost notification), a poll every 0.5 s on SQLite.
+                listener.wait(3.0 if listener.push else 0.5, mine)
             else:
                 time.sleep(0.005)
             continue

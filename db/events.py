@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import enum
 import time
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -148,6 +148,13 @@ def changes_of(events: Iterable[EventView]) -> Changes:
     return result
 
 
+def _touches(payload: str, wanted: set[str] | None) -> bool:
+    """Whether a notification concerns the wanted services ("*" or an empty payload: it may)."""
+    if wanted is None or payload in ("", "*"):
+        return True
+    return not wanted.isdisjoint(payload.split(","))
+
+
 class Listener:
     """Waits for commits that wrote events: LISTEN on PostgreSQL (no Qt, no polling).
 
@@ -175,8 +182,12 @@ class Listener:
         )
         self._conn.execute(f"LISTEN {NOTIFY_CHANNEL}")
 
-    def wait(self, timeout: float) -> bool:
-        """Block up to `timeout` seconds for a commit; True if the log may have changed."""
+    def wait(self, timeout: float, services: Collection[int] | None = None) -> bool:
+        """Block up to `timeout` seconds for a commit; True if the log may have changed.
+
+        With `services`, only a commit whose events touch one of them (or that cannot say) counts:
+        a counter waiting for a ticket sleeps through the rest of the building's work.
+        """
         if not self.push:
             time.sleep(timeout)
             return False
@@ -188,9 +199,12 @@ class Listener:
                 if self._lost:
                     self._lost = False
                     return True
+            wanted = None if services is None else {str(s) for s in services}
+            deadline = time.monotonic() + timeout
             heard = False
-            for _ in self._conn.notifies(timeout=timeout, stop_after=1):
-                heard = True
+            while not heard and (left := deadline - time.monotonic()) > 0:
+                for note in self._conn.notifies(timeout=left, stop_after=1):
+                    heard = _touches(note.payload, wanted)
             while heard and any(True for _ in self._conn.notifies(timeout=0.0, stop_after=1)):
                 pass  # one read covers every commit so far: drain what queued up meanwhile
             return heard

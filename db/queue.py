@@ -88,6 +88,16 @@ def issue_ticket(
     return IssuedTicket(TicketView.of(ticket), ahead, wait)
 
 
+def prepare_issuing(session: Session) -> None:
+    """Read once what issuing needs (as a kiosk starts), so its first tickets cost no more than the rest."""
+    hotpath.warm(session)
+
+
+def counter_service_ids(session: Session, counter_code: str) -> frozenset[int]:
+    """The ids of the services a counter calls for (what a waiting counter listens for)."""
+    return frozenset(s.id for s in lookup.counter(session, counter_code).services)
+
+
 def _first_waiting(session: Session, service_ids: list[int], day: object, priority: bool) -> Ticket | None:
     stmt = (
         select(Ticket)

@@ -17,7 +17,7 @@ from db.catalog import AgencyView, VenueView, agencies, venue_view
 from db.errors import Refused
 from db.moves import mark_print_failed
 from db.operators import staff_pin_ok
-from db.queue import issue_ticket
+from db.queue import issue_ticket, prepare_issuing
 from db.rescan import RescanResult, rescan
 from db.stats import service_queues
 from db.ticket_layout import Cut, Element, Feed, Qr, Rule, TicketContent, Text, ticket_content
@@ -39,6 +39,7 @@ def load_all(now: datetime) -> Op:
 
     def op(session: Session) -> KioskData:
         queues = {q.code: q for q in service_queues(session, now=now)}
+        prepare_issuing(session)
         return KioskData(venue_view(session), tuple(agencies(session)), queues)
 
     return op

@@ -108,3 +108,37 @@ def test_a_listener_survives_a_server_side_disconnect(pg_db_url, pg_server):
     while not listener.wait(0.2):  # ...and reconnecting says "read again", since notifications were lost
         assert time.monotonic() < deadline, "the listener did not come back"
     listener.close()
+
+
+def test_a_counter_listening_for_its_services_sleeps_through_other_services(pg_db_url):
+    from db.queue import issue_ticket
+
+    sessions = open_database(pg_db_url)
+    with sessions() as s:
+        (mine, my_code), (_, other_code) = s.execute(text("SELECT id, code FROM services ORDER BY id LIMIT 2")).all()
+    listener = Listener(pg_db_url)
+    listener.wait(0.05)  # connects and listens
+    results: list[bool] = []
+
+    def issue(code: str) -> None:
+        time.sleep(0.2)
+        with sessions.begin() as s:
+            issue_ticket(s, code)
+
+    def woke(writer: threading.Thread, timeout: float = 1.5) -> bool:
+        writer.start()
+        heard = listener.wait(timeout, {mine})
+        writer.join()
+        return heard
+
+    results.append(woke(threading.Thread(target=issue, args=(other_code,))))
+    results.append(woke(threading.Thread(target=issue, args=(my_code,))))
+    # An event that names no service (here a counter opening) may concern anyone: it wakes every listener.
+    results.append(woke(threading.Thread(target=lambda: (time.sleep(0.2), _commit(sessions, "open")))))
+    listener.close()
+    assert results == [False, True, True]
+
+
+def _commit(sessions, note: str) -> None:
+    with sessions.begin() as s:
+        _write(s, note)

@@ -32,6 +32,12 @@ def issue(session: Session, service_code: str, *, priority: bool, category: str 
     return backend.issue(session, service_code, priority, category, now)
 
 
+def warm(session: Session) -> None:
+    """Load what issuing reads every time into this process (PostgreSQL; SQLite reads locally)."""
+    if _postgres(session):
+        postgres.warm(session)
+
+
 def call(session: Session, counter_code: str, *, now: datetime) -> TicketView | None:
     """Call the counter's next ticket on the hot path, or None to let the ORM path decide."""
     url = str(session.get_bind().url)

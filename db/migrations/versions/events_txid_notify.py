@@ -9,12 +9,20 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-from db.models import EVENTS_DDL
 
 revision: str = "events_txid_notify"
 down_revision: str | None = "reports_ikm_supervision"
 branch_labels = None
 depends_on = None
+
+# db.models.EVENTS_DDL as it was at this revision (events_notify_services changes the function).
+EVENTS_DDL = (
+    "ALTER TABLE events ALTER COLUMN txid SET DEFAULT pg_current_xact_id()::text::bigint",
+    "CREATE OR REPLACE FUNCTION antre_notify_events() RETURNS trigger LANGUAGE plpgsql AS "
+    "$$ BEGIN PERFORM pg_notify('antre_events', ''); RETURN NULL; END $$",
+    "CREATE OR REPLACE TRIGGER events_notify AFTER INSERT ON events "
+    "FOR EACH STATEMENT EXECUTE FUNCTION antre_notify_events()",
+)
 
 
 def upgrade() -> None:
