@@ -169,7 +169,7 @@ class NowCalling(Panel):
         role = self.role
         code_min, where_min = self.min_px(code, role), self.min_px(where, "call")
         if (not paint.fits(code, code_min, inner.width())  # a long code: as wide as the panel, >= 40 mm
-                or inner.height() - where_min * CODE_LINE < code_min * CODE_LINE):  # a band planned side by side
+                or inner.height() - where_min * CODE_LINE < code_min * CODE_LINE - 1):  # a band planned side by side
             role, code_min = "call", self.min_px(code, "call")
         where_h = max(where_min * CODE_LINE, inner.height() * 0.32)
         if inner.height() - where_h < code_min * CODE_LINE:
