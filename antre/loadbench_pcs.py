@@ -55,6 +55,13 @@ def counter(url: str, code: str, plan: dict[str, Any], t0: float, out: Any) -> N
     sessions = _ready(url)
     with sessions() as s:
         mine = counter_service_ids(s, code)
+    listener = Listener(url, mine)  # an officer with an empty queue presses "call" when a ticket shows up
+    listener.wait(0.0)  # connects and listens now, as the console does when it opens
+    try:  # the console's first look, before the hour: the building has been open a while
+        transact(sessions, lambda s: call_next(s, code), check=lambda s: require_waiting(s, code))
+        raise AssertionError("the queue is empty before the busy hour")
+    except QueueEmpty:
+        pass
     out.put(("ready", "counter", time.time() - t0))
     rng = random.Random(code)
     calls: dict[str, list[float]] = {"paced": [], "saturated": []}
@@ -63,23 +70,26 @@ def counter(url: str, code: str, plan: dict[str, Any], t0: float, out: Any) -> N
     while time.time() < plan["start_at"]:
         time.sleep(0.01)
     idle_since = time.time()
-    listener = Listener(url)  # an officer with an empty queue presses "call" again when a ticket shows up
+    empty = True  # what the first look found
     while True:
         now = time.time()
         phase = "paced" if now < plan["paced_until"] else "saturated"
         if now >= plan["saturated_until"] and now - idle_since > plan["drain_idle"]:
             break
+        if empty:
+            if phase == "paced":
+                # The console shows new tickets as they come: LISTEN for this counter's services (a
+                # look every 3 s covers a lost notification), a poll every 0.5 s on SQLite.
+                listener.wait(3.0 if listener.push else 0.5)
+            else:
+                time.sleep(0.005)
         t = time.perf_counter()
         try:
             ticket = transact(sessions, lambda s: call_next(s, code), check=lambda s: require_waiting(s, code))
         except QueueEmpty:
-            if phase == "paced":
-                # The console shows new tickets as they come: LISTEN for this counter's services (a
-                # look every 3 s covers a lost notification), a poll every 0.5 s on SQLite.
-                listener.wait(3.0 if listener.push else 0.5, mine)
-            else:
-                time.sleep(0.005)
+            empty = True
             continue
+        empty = False
         calls[phase].append((time.perf_counter() - t) * 1000)
         called.append(ticket.id)
         if phase == "paced":
@@ -101,6 +111,7 @@ def display(url: str, plan: dict[str, Any], t0: float, done: Any, out: Any) -> N
 
     sessions = _ready(url)
     listener = Listener(url)
+    listener.wait(0.0)  # connects and listens now, as the TV does when it starts
     path = url.removeprefix("sqlite:///") if url.startswith("sqlite:///") else None
 
     def signature() -> tuple[float, ...]:
@@ -120,7 +131,13 @@ def display(url: str, plan: dict[str, Any], t0: float, done: Any, out: Any) -> N
             seen.append(e.id)
             if e.kind == "called" and e.at > plan["start_dt"]:
                 lag.append((e.at.timestamp(), (arrived - e.at).total_seconds() * 1000))
-        if events or more:
+        if more:  # as the TV's watcher: a full batch, or events held behind a running transaction
+            if listener.push:
+                listener.wait(0.02 if events else 0.05)  # the holder's commit notifies
+            else:
+                time.sleep(0.02 if events else 0.05)
+            continue
+        if events:
             continue
         if finishing:
             break  # the writers had stopped before this read: nothing more can come

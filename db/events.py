@@ -148,13 +148,6 @@ def changes_of(events: Iterable[EventView]) -> Changes:
     return result
 
 
-def _touches(payload: str, wanted: set[str] | None) -> bool:
-    """Whether a notification concerns the wanted services ("*" or an empty payload: it may)."""
-    if wanted is None or payload in ("", "*"):
-        return True
-    return not wanted.isdisjoint(payload.split(","))
-
-
 class Listener:
     """Waits for commits that wrote events: LISTEN on PostgreSQL (no Qt, no polling).
 
@@ -163,11 +156,13 @@ class Listener:
     SQLite, or with no server, it just sleeps and returns False: the caller's poll covers it.
     """
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, services: Collection[int] | None = None) -> None:
         from db.database import normalize_url
 
         self.url = normalize_url(url)
         self.push = self.url.startswith("postgresql")
+        # A counter waiting for a ticket listens to its services' channels only (see EVENTS_DDL).
+        self.channels = [NOTIFY_CHANNEL] if services is None else [f"antre_service_{int(s)}" for s in services]
         self._conn: Any = None
         self._lost = False
 
@@ -180,14 +175,11 @@ class Listener:
             host=url.host, port=url.port, dbname=url.database, user=url.username, password=url.password,
             connect_timeout=5, application_name="antre-listen", autocommit=True, **url.query,
         )
-        self._conn.execute(f"LISTEN {NOTIFY_CHANNEL}")
+        for channel in self.channels:
+            self._conn.execute(f"LISTEN {channel}")
 
-    def wait(self, timeout: float, services: Collection[int] | None = None) -> bool:
-        """Block up to `timeout` seconds for a commit; True if the log may have changed.
-
-        With `services`, only a commit whose events touch one of them (or that cannot say) counts:
-        a counter waiting for a ticket sleeps through the rest of the building's work.
-        """
+    def wait(self, timeout: float) -> bool:
+        """Block up to `timeout` seconds for a commit; True if the log may have changed."""
         if not self.push:
             time.sleep(timeout)
             return False
@@ -199,12 +191,9 @@ class Listener:
                 if self._lost:
                     self._lost = False
                     return True
-            wanted = None if services is None else {str(s) for s in services}
-            deadline = time.monotonic() + timeout
             heard = False
-            while not heard and (left := deadline - time.monotonic()) > 0:
-                for note in self._conn.notifies(timeout=left, stop_after=1):
-                    heard = _touches(note.payload, wanted)
+            for _ in self._conn.notifies(timeout=timeout, stop_after=1):
+                heard = True
             while heard and any(True for _ in self._conn.notifies(timeout=0.0, stop_after=1)):
                 pass  # one read covers every commit so far: drain what queued up meanwhile
             return heard

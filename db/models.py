@@ -332,13 +332,14 @@ class Event(Base):
 # statement that inserts events wakes the listeners at commit. Run at create_all and by migration.
 EVENTS_DDL = (
     "ALTER TABLE events ALTER COLUMN txid SET DEFAULT pg_current_xact_id()::text::bigint",
-    # The payload names the services the statement's events touch ("12,40"), or "*" when one touches
-    # none or too many to list: a counter waiting for a ticket wakes only for its own services.
+    # Every statement that writes events wakes the followers (channel antre_events), and each service
+    # its events touch has a channel of its own (antre_service_<id>): a counter waiting for a ticket
+    # listens only to its services', and PostgreSQL wakes it for nothing else.
     "CREATE OR REPLACE FUNCTION antre_notify_events() RETURNS trigger LANGUAGE plpgsql AS $$ "
-    "DECLARE ids text; BEGIN "
-    "SELECT CASE WHEN bool_or(service_id IS NULL) OR count(DISTINCT service_id) > 200 THEN '*' "
-    "ELSE string_agg(DISTINCT service_id::text, ',') END INTO ids FROM new_events; "
-    "PERFORM pg_notify('antre_events', coalesce(ids, '*')); RETURN NULL; END $$",
+    "DECLARE sid bigint; BEGIN "
+    "PERFORM pg_notify('antre_events', ''); "
+    "FOR sid IN SELECT DISTINCT service_id FROM new_events WHERE service_id IS NOT NULL LIMIT 200 LOOP "
+    "PERFORM pg_notify('antre_service_' || sid, ''); END LOOP; RETURN NULL; END $$",
     "DROP TRIGGER IF EXISTS events_notify ON events",
     "CREATE TRIGGER events_notify AFTER INSERT ON events REFERENCING NEW TABLE AS new_events "
     "FOR EACH STATEMENT EXECUTE FUNCTION antre_notify_events()",

@@ -193,6 +193,11 @@ def call_next(session: Session, counter_code: str, *, now: datetime | None = Non
 def require_waiting(session: Session, counter_code: str, *, now: datetime | None = None) -> None:
     """Raise QueueEmpty when nothing waits for the counter: a read, run before call_next's write."""
     now = lookup.utc(now)
+    waiting = hotpath.any_waiting(session, counter_code, now=now)
+    if waiting is not None:
+        if not waiting[0]:
+            raise QueueEmpty(f"no ticket is waiting for {waiting[1]}")
+        return
     ctr = lookup.counter(session, counter_code)
     service_ids = [s.id for s in ctr.services if s.active]
     day = lookup.today(session, now)

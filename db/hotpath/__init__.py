@@ -38,20 +38,37 @@ def warm(session: Session) -> None:
         postgres.warm(session)
 
 
-def call(session: Session, counter_code: str, *, now: datetime) -> TicketView | None:
-    """Call the counter's next ticket on the hot path, or None to let the ORM path decide."""
+def _timezone(session: Session) -> str:
     url = str(session.get_bind().url)
     tz = _timezones.get(url)
     if tz is None:
         tz = session.connection().execute(text("SELECT timezone FROM venue WHERE id = 1")).scalar() or ""
         _timezones[url] = tz
+    return tz
+
+
+def call(session: Session, counter_code: str, *, now: datetime) -> TicketView | None:
+    """Call the counter's next ticket on the hot path, or None to let the ORM path decide."""
+    tz = _timezone(session)
     if not tz:
         return None
     params = {"code": counter_code.strip().upper(), "day": common.day_of(now, tz), "now": now, "tz": tz}
     view = (postgres if _postgres(session) else sqlite).call(session, params)
     if view is None:
-        _timezones.pop(url, None)  # empty, busy, unknown, or the venue moved: the ORM path words it
+        _timezones.pop(str(session.get_bind().url), None)  # empty, busy, unknown, or the venue moved
     return view
+
+
+def any_waiting(session: Session, counter_code: str, *, now: datetime) -> tuple[bool, str] | None:
+    """Whether a ticket waits for the counter, and its name, in one read; None when the counter is
+    unknown (the ORM path words that). What an idle counter asks again and again."""
+    tz = _timezone(session)
+    row = session.connection().execute(common.ANY_WAITING, {
+        "code": counter_code.strip().upper(), "day": common.day_of(now, tz) if tz else None, "tz": tz}).first()
+    if row is None:
+        _timezones.pop(str(session.get_bind().url), None)  # unknown counter, or the venue moved
+        return None
+    return bool(row[0]), row[1]
 
 
 def finish(session: Session, counter_code: str, *, now: datetime) -> TicketView | None:

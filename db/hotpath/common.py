@@ -9,7 +9,7 @@ from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Boolean, Date
+from sqlalchemy import Boolean, Date, bindparam, text
 from sqlalchemy.orm import Session
 
 from db.hours import is_open
@@ -117,6 +117,16 @@ NEXT_RUN = """CASE WHEN upd.priority THEN (CASE WHEN c.run_date = {day} AND c.pr
                     ELSE (CASE WHEN c.run_date = {day} AND c.priority_run < 0 THEN c.priority_run - 1 ELSE -1 END)
                END"""
 
+
+# An idle counter's question, the same on both databases (the venue's zone guards the cached day).
+ANY_WAITING = text("""
+SELECT EXISTS (SELECT 1 FROM counter_services cs JOIN services s ON s.id = cs.service_id AND s.active
+               JOIN tickets t ON t.service_id = cs.service_id AND t.business_date = :day AND t.status = 'waiting'
+               WHERE cs.counter_id = c.id) AS waiting, c.name,
+       NOT EXISTS (SELECT 1 FROM tickets a WHERE a.counter_id = c.id AND a.status IN ('called', 'serving')) AS free
+FROM counters c JOIN venue v ON v.id = 1 AND v.timezone = :tz
+WHERE c.code = :code AND c.active
+""").bindparams(bindparam("day", type_=DAY))
 
 # Finishing: the same UPDATE on both databases, and the moving average of db.stats.learn_service_time.
 FINISH = """

@@ -17,7 +17,7 @@ from sqlalchemy import bindparam, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from db.errors import Refused
+from db.errors import Contended, QueueEmpty, Refused
 from db.hotpath import common
 from db.models import Event, EventKind
 from db.views import IssuedTicket, TicketView
@@ -199,9 +199,21 @@ def call(session: Session, params: dict[str, Any]) -> TicketView | None:
         # The same counter called twice at once from two PCs: the database kept one ticket per counter.
         raise Refused(f"counter {params['code']} is already calling a ticket", reason="busy") from None
     if row is None:
-        return None
+        return _nothing_called(session, params)
     return common.view(row.x_service, row.x_service_name, row.x_service_name_en, row.x_agency, row,
                        row.x_counter, row.x_counter_name, row.x_operator)
+
+
+def _nothing_called(session: Session, params: dict[str, Any]) -> None:
+    """Why the statement called nothing, in one read, worded as the ORM path words it: the counter is
+    free and nothing waits (QueueEmpty), or a ticket waits that another counter holds (Contended: redo
+    in a fresh transaction, see db.queue.call_next). Anything else returns None for the ORM path."""
+    found = session.connection().execute(common.ANY_WAITING, {k: params[k] for k in ('code', 'day', 'tz')}).first()
+    if found is None or not found.free:
+        return None
+    if found.waiting:
+        raise Contended(f"{found.name}: another counter took that ticket at the same moment; call again")
+    raise QueueEmpty(f"no ticket is waiting for {found.name}")
 
 
 _FINISH = text(common.FINISH).bindparams(bindparam("now", type_=common.NOW))

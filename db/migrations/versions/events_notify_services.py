@@ -1,4 +1,4 @@
-"""The events NOTIFY names the services its events touch, so a waiting counter wakes only for its own.
+"""Each service gets a NOTIFY channel of its own, so a counter waiting for a ticket wakes only for its services.
 
 Revision ID: events_notify_services
 Revises: report_day_cache
@@ -16,10 +16,10 @@ depends_on = None
 # As db.models.EVENTS_DDL at this revision (a migration keeps its own copy: the model may move on).
 _FUNCTION = (
     "CREATE OR REPLACE FUNCTION antre_notify_events() RETURNS trigger LANGUAGE plpgsql AS $$ "
-    "DECLARE ids text; BEGIN "
-    "SELECT CASE WHEN bool_or(service_id IS NULL) OR count(DISTINCT service_id) > 200 THEN '*' "
-    "ELSE string_agg(DISTINCT service_id::text, ',') END INTO ids FROM new_events; "
-    "PERFORM pg_notify('antre_events', coalesce(ids, '*')); RETURN NULL; END $$"
+    "DECLARE sid bigint; BEGIN "
+    "PERFORM pg_notify('antre_events', ''); "
+    "FOR sid IN SELECT DISTINCT service_id FROM new_events WHERE service_id IS NOT NULL LIMIT 200 LOOP "
+    "PERFORM pg_notify('antre_service_' || sid, ''); END LOOP; RETURN NULL; END $$"
 )
 
 
