@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import os
 import threading
+import time
+import weakref
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -28,6 +30,7 @@ def setup(engine: Engine, file: Path | None) -> None:
     if file is not None:
         _watch_file(engine, file)
         _never_recreate(engine, file)
+        _checkpoint_aside(engine, file)
 
 
 def _sqlite_setup(engine: Engine, lock_path: Path | None) -> None:
@@ -164,6 +167,57 @@ def _never_recreate(engine: Engine, path: Path) -> None:
             seen = True
             cargs[:] = [f"file:{quote(str(path))}?mode=rw"]
             cparams["uri"] = True
+
+
+# SQLite checkpoints the WAL inside the commit that takes it past 1 000 pages: about one issue in 75
+# then pays for copying the pages and an fsync (5 ms here, against 0.3 ms for the others). Writing
+# processes checkpoint on a thread of their own instead, PASSIVE (it never waits for nor blocks a
+# writer); the commit's own checkpoint stays as a safety net at ten times the size.
+SAFETY_NET_PAGES = 10_000
+CHECKPOINT_EVERY_S = 1.0
+
+
+def _checkpoint_aside(engine: Engine, path: Path) -> None:
+    @event.listens_for(engine, "connect")
+    def _connect(dbapi_conn: Any, _record: Any) -> None:
+        dbapi_conn.execute(f"PRAGMA wal_autocheckpoint = {SAFETY_NET_PAGES}")
+
+    started = False
+
+    @event.listens_for(engine, "begin")
+    def _begin(conn: Any) -> None:
+        nonlocal started
+        if not started and not conn.get_execution_options().get(READ_ONLY):
+            started = True  # the first write: only a process that writes copies its pages back
+            threading.Thread(target=_checkpointer, args=(weakref.ref(engine), path), name="antre-checkpoint",
+                             daemon=True).start()
+
+
+def _checkpointer(engine: weakref.ref[Engine], path: Path) -> None:
+    """Checkpoint whenever the WAL changed, until the engine is gone; never creates the file."""
+    import sqlite3
+
+    wal, seen, conn = Path(f"{path}-wal"), None, None
+    try:
+        while engine() is not None:
+            time.sleep(CHECKPOINT_EVERY_S)
+            try:
+                st = wal.stat()
+                look = (st.st_size, st.st_mtime_ns)
+                if look == seen:
+                    continue
+                if conn is None:
+                    conn = sqlite3.connect(f"file:{quote(str(path))}?mode=rw", uri=True, isolation_level=None,
+                                           check_same_thread=False)
+                conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+                seen = look
+            except (OSError, sqlite3.Error):
+                if conn is not None:
+                    conn.close()
+                conn, seen = None, None  # moved, locked or gone: try again later
+    finally:
+        if conn is not None:
+            conn.close()
 
 
 def _inode(path: Path) -> int | None:
