@@ -19,7 +19,6 @@ from sqlalchemy.orm import Session
 
 from db.errors import Contended, QueueEmpty, Refused
 from db.hotpath import common
-from db.models import Event, EventKind
 from db.views import IssuedTicket, TicketView
 
 _SERVICE = text(f"SELECT {common.SERVICE_COLUMNS}\nWHERE s.code = :code")
@@ -30,7 +29,6 @@ _FINGERPRINT = """md5(concat_ws('|', s.code, s.active AND a.active, s.allow_prio
 _FINGERPRINT_OF = text(f"""SELECT {_FINGERPRINT} FROM services s JOIN agencies a ON a.id = s.agency_id
                            JOIN venue v ON v.id = 1 WHERE s.id = :sid""")
 _ALL_SERVICES = text(f"SELECT {common.SERVICE_COLUMNS.replace('FROM', f', {_FINGERPRINT} FROM', 1)}")
-_EVENT_INSERT = Event.__table__.insert()
 
 _cache: dict[tuple[str, str], common.ServiceRow] = {}
 _statements: dict[str, Any] = {}
@@ -204,7 +202,7 @@ def call(session: Session, params: dict[str, Any]) -> TicketView | None:
                        row.x_counter, row.x_counter_name, row.x_operator)
 
 
-def _nothing_called(session: Session, params: dict[str, Any]) -> None:
+def _nothing_called(session: Session, params: dict[str, Any]) -> TicketView | None:
     """Why the statement called nothing, in one read, worded as the ORM path words it: the counter is
     free and nothing waits (QueueEmpty), or a ticket waits that another counter holds (Contended: redo
     in a fresh transaction, see db.queue.call_next). Anything else returns None for the ORM path."""
@@ -216,21 +214,34 @@ def _nothing_called(session: Session, params: dict[str, Any]) -> None:
     raise QueueEmpty(f"no ticket is waiting for {found.name}")
 
 
-_FINISH = text(common.FINISH).bindparams(bindparam("now", type_=common.NOW))
+_FINISH = text(f"""
+WITH t AS ({common.FINISH.replace(":now", "CAST(:now AS timestamptz)")}
+), learn AS (
+  UPDATE services SET recent_service_minutes = CASE WHEN recent_service_minutes IS NULL THEN m.minutes
+                          ELSE (1 - :w) * recent_service_minutes + :w * m.minutes END
+  FROM t, LATERAL (SELECT extract(epoch FROM CAST(:now AS timestamptz) - t.started_at) / 60 AS minutes) m
+  WHERE services.id = t.service_id AND CAST(:now AS timestamptz) >= t.started_at
+  RETURNING services.id
+), e AS (
+  INSERT INTO events (at, kind, ticket_id, counter_id, operator_id, service_id, detail)
+  SELECT CAST(:now AS timestamptz), 'finished', t.id, t.counter_id, t.operator_id, t.service_id,
+         json_build_object('code', t.code) FROM t
+  RETURNING id
+)
+SELECT t.*, s.code AS x_service, s.name AS x_service_name, s.name_en AS x_service_name_en, a.code AS x_agency,
+       c.code AS x_counter, c.name AS x_counter_name, o.username AS x_operator, (SELECT count(*) FROM learn) AS x_learnt
+FROM t JOIN e ON true JOIN services s ON s.id = t.service_id JOIN agencies a ON a.id = s.agency_id
+  JOIN counters c ON c.id = t.counter_id LEFT JOIN operators o ON o.id = t.operator_id
+""").bindparams(bindparam("now", type_=common.NOW))
 
 
 def finish(session: Session, code: str, now: datetime, smoothing: float) -> TicketView | None:
-    """Finish (a few statements: not a LAN-critical path), or None (nothing written) with no ticket in hand."""
-    conn = session.connection()
-    t = conn.execute(_FINISH, {"now": now, "code": code}).first()
-    if t is None:
+    """Finish in one statement (ticket, moving average, event), or None (nothing written) with no
+    ticket in hand, for the ORM path to word."""
+    row = session.connection().execute(_FINISH, {"now": now, "code": code, "w": smoothing}).first()
+    if row is None:
         return None
-    started = common.NOW.process_result_value(t.started_at, None)
-    if started is not None and now >= started:
-        conn.execute(text(common.LEARN), {"m": (now - started).total_seconds() / 60, "w": smoothing,
-                                          "sid": t.service_id})
-        common.expire_service_minutes(session, t.service_id)
-    conn.execute(_EVENT_INSERT, {"at": now, "kind": EventKind.FINISHED, "ticket_id": t.id, "counter_id": t.counter_id,
-                                 "operator_id": t.operator_id, "service_id": t.service_id, "detail": {"code": t.code}})
-    names = conn.execute(text(common.NAMES), {"sid": t.service_id, "cid": t.counter_id, "op": t.operator_id}).one()
-    return common.view(names[0], names[1], names[2], names[3], t, names[4], names[5], names[6])
+    if row.x_learnt:
+        common.expire_service_minutes(session, row.service_id)
+    return common.view(row.x_service, row.x_service_name, row.x_service_name_en, row.x_agency, row,
+                       row.x_counter, row.x_counter_name, row.x_operator)
