@@ -154,6 +154,8 @@ class Listener:
     `wait(timeout)` returns True when a writer committed, or when the connection came back after
     being lost (notifications sent meanwhile are gone, so the follower must read anyway). On
     SQLite, or with no server, it just sleeps and returns False: the caller's poll covers it.
+    With `services` it hears only commits whose events touch one of those services (a counter
+    waiting for a ticket), so the rest of the building's work never wakes it.
     """
 
     def __init__(self, url: str, services: Collection[int] | None = None) -> None:
