@@ -58,6 +58,11 @@ def _percentiles(samples: list[float]) -> dict[str, float]:
     return percentiles([x * 1000 for x in samples])  # samples in seconds
 
 
+# A calling worker stops after this long with nothing to call: issuers act every 10-50 ms, so by
+# then they are done (what it could not call stays waiting, as at a real closing time).
+IDLE_END_S = 1.0
+
+
 def _pause(rng: random.Random | None) -> None:
     if rng is not None:
         time.sleep(rng.uniform(*THINK_SECONDS))
@@ -92,7 +97,7 @@ def _call_loop(url: str, counter: str, n: int, wait_for_more: bool = False,
             with unit_of_work(sessions) as s:
                 call_next(s, counter)
         except QueueEmpty:
-            if not wait_for_more or time.monotonic() - idle_since > 5:
+            if not wait_for_more or time.monotonic() - idle_since > IDLE_END_S:
                 break
             time.sleep(0.001)
             continue
