@@ -26,15 +26,15 @@ def kiosk(url: str, services: list[str], plan: dict[str, Any], t0: float, out: A
     rng = random.Random(plan["seed"])
     samples: dict[str, list[float]] = {"paced": [], "saturated": []}
     issued: list[int] = []
-    start = plan["start_at"]
+    # Citizens arrive from the start of the hour: arrivals drawn during the boot would all land on
+    # its first instant, a burst no real hour has.
+    time.sleep(max(0.0, plan["start_at"] - time.time()))
     for phase, until in (("paced", plan["paced_until"]), ("saturated", plan["saturated_until"])):
         while time.time() < until:
             if phase == "paced":
                 time.sleep(min(rng.expovariate(plan["rate"]), max(0.0, until - time.time())))
                 if time.time() >= until:
                     break
-            if time.time() < start:
-                time.sleep(start - time.time())
             service = rng.choice(services)
             t = time.perf_counter()
             try:
