@@ -12,10 +12,11 @@ with the demo venue plus extra counters, open at any hour, without quotas. Then:
 3. a drain: the counters call what is left.
 
 It prints the startup time of all processes, throughput, p50/p99 of issue, call and finish, and
-of call -> display (commit of the call to a display having read it), beside a floor measured in the
-same run (a raw one-row write transaction on the same database) and the machine's load; then checks that
-no number was handed out twice, no ticket called twice, none lost, and that every display saw every
-event exactly once and all in the same order. Bounded in count and time; loopback only.
+of call -> display (from the time the call records, taken as it starts, to a display having read
+it), beside a floor measured in the same run (a raw one-row write transaction on the same
+database) and the machine's load; then checks that no number was handed out twice, no ticket
+called twice, none lost, and that every display saw every event exactly once and all in the same
+order. Bounded in count and time; loopback only.
 """
 
 from __future__ import annotations
