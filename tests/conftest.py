@@ -25,6 +25,9 @@ from db import open_database, unit_of_work  # noqa: E402
 from db.database import normalize_url  # noqa: E402
 from db.config import load_config  # noqa: E402
 
+# The web tests' fixtures (the app in-process, `antre web` as a process), for any test that names them.
+pytest_plugins = ["tests.web_fixtures"]
+
 SMALL_VENUE = """
 [venue]
 name = "MPP Uji Coba"

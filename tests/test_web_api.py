@@ -16,19 +16,6 @@ from web.limits import MAX_BODY
 
 
 @pytest.fixture
-def sessions_web(db_url):
-    maker = open_database(db_url)
-    yield maker
-    maker.kw["bind"].dispose()
-
-
-@pytest.fixture
-def client(sessions_web):
-    with TestClient(create_app(sessions_web, rate_limit=0), raise_server_exceptions=False) as c:
-        yield c
-
-
-@pytest.fixture
 def key(sessions_web):
     with unit_of_work(sessions_web) as s:
         return add_key(s, "portal").key

@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import select
 from starlette.testclient import TestClient
 
-from db import open_database, unit_of_work
+from db import unit_of_work
 from db.ikm import ikm_report
 from db.models import SurveyAnswer, SurveyResponse
 from db.queue import call_next, finish
@@ -23,19 +23,6 @@ from tests.web_fixtures import issue_with_token
 from web.app import create_app
 
 ELEMENTS = [f"U{i}" for i in range(1, 10)]
-
-
-@pytest.fixture
-def sessions_web(db_url):
-    maker = open_database(db_url)
-    yield maker
-    maker.kw["bind"].dispose()
-
-
-@pytest.fixture
-def client(sessions_web):
-    with TestClient(create_app(sessions_web, rate_limit=0), raise_server_exceptions=False) as c:
-        yield c
 
 
 def _finish(sessions) -> None:

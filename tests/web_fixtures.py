@@ -13,12 +13,29 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from starlette.testclient import TestClient
 
 from db import open_database, unit_of_work
 from db.queue import issue_ticket
 from db.tokens import ticket_token
+from web.app import create_app
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def sessions_web(db_url):
+    """The web app's sessions on the test database."""
+    maker = open_database(db_url)
+    yield maker
+    maker.kw["bind"].dispose()
+
+
+@pytest.fixture
+def client(sessions_web):
+    """The web app in-process, without rate limits."""
+    with TestClient(create_app(sessions_web, rate_limit=0), raise_server_exceptions=False) as c:
+        yield c
 
 
 def free_port() -> int:
