@@ -9,7 +9,6 @@ language, with the code kept so a typo can be fixed.
 from __future__ import annotations
 
 import logging
-import time
 
 from db.bookings import refusal_text
 from db.errors import DatabaseUnavailable, Refused
@@ -49,13 +48,8 @@ class BookingMixin:
         """Exactly one ticket per booking however often 'Ambil Antrean' is tapped."""
         if self.busy or self.view != "booking" or not code:
             return
-        if not self.printing.status.ready:
-            self._show_block("printer")
-            return
-        self.busy = True
-        self.tapped_at = time.perf_counter()
-        self.booking.set_busy(True)
-        self.worker.run(actions.redeem_booking(code, self.clock()), self._booking_issued, self._booking_failed)
+        self._start_issue(self.booking, actions.redeem_booking(code, self.clock()), self._booking_issued,
+                          self._booking_failed)
 
     def _booking_issued(self, content: TicketContent) -> None:
         self.booking.set_busy(False)

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
+from typing import Any
 
 from db.errors import DatabaseUnavailable, Refused
 from db.ticket_layout import TicketContent, ticket_layout
@@ -26,13 +28,19 @@ class IssuingMixin:
         """'Ambil Antrean' or a priority category: exactly one ticket however often it is tapped."""
         if self.busy or self.view != "confirm":
             return
+        self._start_issue(self.confirm, actions.issue(self.service_code, category, self.clock()), self._issued,
+                          self._issue_failed)
+
+    def _start_issue(self, panel: Any, op: actions.Op, done: Callable[[Any], None],
+                     failed: Callable[[Exception], None]) -> None:
+        """Refused while the printer cannot print; else the screen is busy until the worker answers."""
         if not self.printing.status.ready:
             self._show_block("printer")
             return
         self.busy = True
         self.tapped_at = time.perf_counter()
-        self.confirm.set_busy(True)
-        self.worker.run(actions.issue(self.service_code, category, self.clock()), self._issued, self._issue_failed)
+        panel.set_busy(True)
+        self.worker.run(op, done, failed)
 
     def _issued(self, content: TicketContent) -> None:
         layout = ticket_layout(content, self.lang, columns=self.columns,
