@@ -21,26 +21,26 @@ from db.errors import Contended, QueueEmpty, Refused
 from db.hotpath import common
 from db.views import IssuedTicket, TicketView
 
-_SERVICE = text(f"SELECT {common.SERVICE_COLUMNS}\nWHERE s.code = :code")
 # What the cached copy of a service depends on; the issuing statement compares it with the rows.
 _FINGERPRINT = """md5(concat_ws('|', s.code, s.active AND a.active, s.allow_priority,
     coalesce(s.daily_quota::text, '~'), coalesce(s.hours::text, '~'), coalesce(v.hours::text, '~'),
     v.timezone, v.code_format, coalesce(s.expected_service_minutes::text, '~'), v.default_service_minutes))"""
-_FINGERPRINT_OF = text(f"""SELECT {_FINGERPRINT} FROM services s JOIN agencies a ON a.id = s.agency_id
-                           JOIN venue v ON v.id = 1 WHERE s.id = :sid""")
-_ALL_SERVICES = text(f"SELECT {common.SERVICE_COLUMNS.replace('FROM', f', {_FINGERPRINT} FROM', 1)}")
+# A service's settings and their fingerprint, in one read (SERVICE_COLUMNS ends with its FROM clause).
+_SERVICES = f"SELECT {common.SERVICE_COLUMNS.replace('FROM', f', {_FINGERPRINT} FROM', 1)}"
+_SERVICE = text(f"{_SERVICES}\nWHERE s.code = :code")
+_ALL_SERVICES = text(_SERVICES)
 
 _cache: dict[tuple[str, str], common.ServiceRow] = {}
 _statements: dict[str, Any] = {}
 
 
+def _with_fingerprint(row: Any) -> common.ServiceRow:
+    return common.ServiceRow(**{**common.service_row(row).__dict__, "fingerprint": row[-1]})
+
+
 def _service(session: Session, code: str) -> common.ServiceRow | None:
     row = session.connection().execute(_SERVICE, {"code": code}).first()
-    if row is None:
-        return None
-    svc = common.service_row(row)
-    fp = session.connection().execute(_FINGERPRINT_OF, {"sid": svc.id}).scalar()
-    return common.ServiceRow(**{**svc.__dict__, "fingerprint": fp})
+    return None if row is None else _with_fingerprint(row)
 
 
 def warm(session: Session) -> None:
@@ -48,8 +48,8 @@ def warm(session: Session) -> None:
     issuing never pays a first-time read."""
     url = str(session.get_bind().url)
     for row in session.connection().execute(_ALL_SERVICES):
-        svc = common.service_row(row)
-        _cache[(url, svc.code.upper())] = common.ServiceRow(**{**svc.__dict__, "fingerprint": row[-1]})
+        svc = _with_fingerprint(row)
+        _cache[(url, svc.code.upper())] = svc
 
 
 def _code_sql(fmt: str) -> str | None:
